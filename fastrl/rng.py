@@ -1,0 +1,251 @@
+"""Addressed random numbers: every draw is a pure function of (key, counter).
+
+A *key* is a ``uint64`` that names one independent stream (one run of one
+stream kind); a *counter* is a ``uint64`` address inside it, usually built from
+``(step, slot)`` by :func:`counter`. Because a draw depends only on its address,
+run ``i`` gives the same numbers whatever the batch size, thread count or
+chunking, and adding a draw in one place never shifts any other.
+
+The building block is SplitMix64 (Steele, Lea & Flood 2014; Vigna's reference
+``splitmix64.c``): its finaliser :func:`mix64` is a bijection of ``uint64``
+with excellent avalanche. The address hash ``mix64((counter + 1) * GOLDEN)`` is
+exactly the ``counter``-th output of SplitMix64 seeded with 0, and a draw is
+
+    random_u64(key, counter) = mix64(key ^ mix64((counter + 1) * GOLDEN))
+
+which is not linear in ``key`` and ``counter`` together, so streams with
+nearby keys do not overlap as shifted copies of each other.
+
+Every function here is a scalar ``@jit`` function on ``uint64`` with no
+allocation, so numba kernels (and later numba-cuda kernels) call them
+unchanged. Never mix signed integers into this arithmetic: numba promotes
+``int64 op uint64`` to ``float64``.
+
+Per-run keys come from :class:`numpy.random.SeedSequence`: ``stream_roots(seed)``
+gives one root key per stream kind, and ``run_key(root, i)`` the key of run
+``i``, which depends only on ``seed``, the stream kind and ``i``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from fastrl._jit import jit
+
+__all__ = [
+    "GOLDEN",
+    "SLOTS",
+    "NUM_STREAMS",
+    "STREAM_PROBLEM",
+    "STREAM_ENV",
+    "STREAM_AGENT",
+    "STREAM_EXTRA",
+    "mix64",
+    "splitmix64_next",
+    "address_hash",
+    "random_u64",
+    "counter",
+    "run_key",
+    "uniform",
+    "uniform_open",
+    "randint",
+    "normal",
+    "gamma",
+    "beta",
+    "stream_roots",
+    "check_seed",
+]
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_S32 = np.uint64(32)
+_ONE = np.uint64(1)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_TWO32 = np.uint64(1 << 32)
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+_TWO_PI = 2.0 * math.pi
+# Distinct constants that separate the sub-streams of one address.
+_SUB_INT = np.uint64(0xD1B54A32D192ED03)
+_SUB_NORMAL = np.uint64(0xA0761D6478BD642F)
+_SUB_GAMMA = np.uint64(0xE7037ED1A0B428DB)
+_SUB_BETA_X = np.uint64(0x8EBC6AF09C88C6E3)
+_SUB_BETA_Y = np.uint64(0x589965CC75374CC3)
+
+#: Draws addressed inside one step: ``counter(step, slot)`` with ``0 <= slot < SLOTS``.
+SLOTS = np.uint64(16)
+
+#: Stream kinds: the problem instance (arm means, map), the environment's
+#: randomness (rewards, transitions), the agent's randomness, and a spare.
+STREAM_PROBLEM = 0
+STREAM_ENV = 1
+STREAM_AGENT = 2
+STREAM_EXTRA = 3
+NUM_STREAMS = 4
+
+
+@jit
+def mix64(z):
+    """SplitMix64 finaliser: a bijection of uint64 with full avalanche."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@jit
+def splitmix64_next(state):
+    """One step of the reference SplitMix64 generator: ``(new_state, output)``."""
+    state = state + GOLDEN
+    return state, mix64(state)
+
+
+@jit
+def address_hash(c):
+    """``mix64((c + 1) * GOLDEN)``: the ``c``-th output of SplitMix64 seeded with 0."""
+    return mix64((c + _ONE) * GOLDEN)
+
+
+@jit
+def random_u64(key, c):
+    """The uint64 at address ``c`` of stream ``key``."""
+    return mix64(key ^ address_hash(c))
+
+
+@jit
+def counter(step, slot):
+    """Address of draw ``slot`` (``0 <= slot < SLOTS``) of step ``step`` (both >= 0)."""
+    return np.uint64(step) * SLOTS + np.uint64(slot)
+
+
+@jit
+def run_key(root, i):
+    """Key of run ``i`` (``i >= 0``) in the stream kind whose root key is ``root``."""
+    return random_u64(root, np.uint64(i))
+
+
+@jit
+def _to_unit(x):
+    return np.float64(x >> _S11) * _INV53
+
+
+@jit
+def uniform(key, c):
+    """A float64 in [0, 1) with 53 random bits."""
+    return _to_unit(random_u64(key, c))
+
+
+@jit
+def uniform_open(key, c):
+    """A float64 in (0, 1): safe to take the logarithm of."""
+    return (np.float64(random_u64(key, c) >> _S11) + 0.5) * _INV53
+
+
+@jit
+def _lemire32(x, n):
+    # Lemire (2019), "Fast random integer generation in an interval", 32-bit form.
+    m = (x >> _S32) * n
+    return m >> _S32, m & _LOW32
+
+
+@jit
+def randint(key, c, n):
+    """An unbiased integer in [0, n) for ``1 <= n < 2**32``, returned as int64.
+
+    Lemire's multiply-and-reject on the top 32 bits of the draw; a rejection
+    (probability below ``n / 2**32``) re-draws from a sub-stream of the same
+    address, so the result is still a pure function of ``(key, c)``.
+    """
+    nn = np.uint64(n)
+    out, low = _lemire32(random_u64(key, c), nn)
+    if low < nn:
+        threshold = (_TWO32 - nn) % nn
+        sub = mix64(random_u64(key, c) ^ _SUB_INT)
+        j = np.uint64(0)
+        while low < threshold:
+            out, low = _lemire32(random_u64(sub, j), nn)
+            j += _ONE
+    return np.int64(out)
+
+
+@jit
+def _normal_from(r):
+    # Box-Muller from one uint64 and its mix: u1 in (0, 1), u2 in [0, 1).
+    u1 = (np.float64(r >> _S11) + 0.5) * _INV53
+    u2 = _to_unit(mix64(r ^ _SUB_NORMAL))
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(_TWO_PI * u2)
+
+
+@jit
+def normal(key, c):
+    """A standard normal float64 (Box-Muller on two 53-bit uniforms)."""
+    return _normal_from(random_u64(key, c))
+
+
+@jit
+def _gamma_stream(sub, shape):
+    # Marsaglia & Tsang (2000) for shape >= 1; Stuart's boost U**(1/shape) below 1.
+    # Draw j of the rejection loop comes from address j of the sub-stream.
+    boost = 1.0
+    a = shape
+    j = np.uint64(0)
+    if shape < 1.0:
+        boost = uniform_open(sub, j) ** (1.0 / shape)
+        j += _ONE
+        a = shape + 1.0
+    d = a - 1.0 / 3.0
+    cc = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = normal(sub, j)
+        u = uniform_open(sub, j + _ONE)
+        j += np.uint64(2)
+        v = 1.0 + cc * x
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        if math.log(u) < 0.5 * x * x + d - d * v + d * math.log(v):
+            return d * v * boost
+
+
+@jit
+def gamma(key, c, shape):
+    """A Gamma(shape, 1) float64 for ``shape > 0``."""
+    return _gamma_stream(mix64(random_u64(key, c) ^ _SUB_GAMMA), shape)
+
+
+@jit
+def beta(key, c, a, b):
+    """A Beta(a, b) float64 for ``a, b > 0``, as X / (X + Y) of two gamma draws."""
+    base = random_u64(key, c)
+    x = _gamma_stream(mix64(base ^ _SUB_BETA_X), a)
+    y = _gamma_stream(mix64(base ^ _SUB_BETA_Y), b)
+    return x / (x + y)
+
+
+def check_seed(seed) -> int:
+    """Validate a user seed: a non-negative Python or numpy integer."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    return int(seed)
+
+
+def stream_roots(seed: int) -> np.ndarray:
+    """Root keys of the ``NUM_STREAMS`` stream kinds for ``seed``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint64`` array of shape ``(NUM_STREAMS,)`` from
+        ``SeedSequence(seed).generate_state``; pass ``roots[STREAM_...]`` to a
+        kernel, which derives run ``i``'s key with :func:`run_key`.
+    """
+    seed = check_seed(seed)
+    return np.random.SeedSequence(seed).generate_state(NUM_STREAMS, dtype=np.uint64)

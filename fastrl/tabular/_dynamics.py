@@ -1,0 +1,56 @@
+"""One environment step of a tabular MDP, shared by every tabular kernel.
+
+Planning, learning, Monte Carlo evaluation and the Gymnasium vector
+environment all step the model through these helpers, so they cannot
+disagree about dynamics. Arrays are the batched sparse successor form of
+:func:`fastrl.tabular.mdp.batched_arrays`: ``next_state[n, s, a, k]``,
+``prob[n, s, a, k]``, ``reward[n, s, a, k]``, ``terminated[n, s, a, k]`` and
+``initial[n, s]``, where ``n`` picks the MDP of a stack (0 for a single one).
+
+Draw addresses (slots of :func:`fastrl.rng.counter`, environment stream):
+:data:`SLOT_TRANSITION` for the successor, :data:`SLOT_RESET` for the
+initial state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fastrl._jit import jit
+from fastrl.policies import FIRST_FREE_SLOT, categorical
+
+SLOT_TRANSITION = FIRST_FREE_SLOT
+SLOT_RESET = FIRST_FREE_SLOT + 1
+#: first slot free for agents' own draws in tabular kernels
+FIRST_AGENT_SLOT = FIRST_FREE_SLOT + 2
+
+
+@jit
+def sample_initial(initial, n, u):
+    """An initial state of MDP ``n`` given a uniform ``u`` in [0, 1)."""
+    return categorical(initial[n], 1.0, u)
+
+
+@jit
+def env_step(next_state, prob, reward, terminated, n, s, a, u):
+    """Sample a successor of ``(s, a)`` in MDP ``n`` with uniform ``u`` in [0, 1).
+
+    Returns ``(s_next, r, term)``. Entries are scanned in order and the first
+    whose cumulative probability exceeds ``u`` is taken; if rounding leaves
+    ``u`` above the total, the last entry with positive probability is taken.
+    """
+    p = prob[n, s, a]
+    acc = 0.0
+    last = 0
+    for k in range(p.shape[0]):
+        pk = p[k]
+        if pk > 0.0:
+            acc += pk
+            last = k
+            if u < acc:
+                break
+    return (
+        np.int64(next_state[n, s, a, last]),
+        reward[n, s, a, last],
+        terminated[n, s, a, last],
+    )
