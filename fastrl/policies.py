@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from fastrl._jit import jit
+from fastrl._jit import ijit, jit
 from fastrl.rng import counter, randint, uniform
 
 __all__ = [
@@ -42,7 +42,7 @@ SLOT_TIE = 2
 FIRST_FREE_SLOT = 4
 
 
-@jit
+@ijit
 def argmax_random(q, key, step):
     """Index of a maximal entry of ``q``, ties broken uniformly at random."""
     best = q[0]
@@ -67,7 +67,7 @@ def argmax_random(q, key, step):
     return np.int64(first)  # unreachable: pick < ties
 
 
-@jit
+@ijit
 def epsilon_greedy(q, epsilon, key, step):
     """With probability ``epsilon`` a uniformly random action, else greedy."""
     if epsilon > 0.0 and uniform(key, counter(step, SLOT_EXPLORE)) < epsilon:
@@ -75,7 +75,7 @@ def epsilon_greedy(q, epsilon, key, step):
     return argmax_random(q, key, step)
 
 
-@jit
+@ijit
 def categorical(weights, total, u):
     """Index ``a`` with probability ``weights[a] / total`` given ``u`` in [0, 1)."""
     target = u * total
@@ -91,7 +91,7 @@ def categorical(weights, total, u):
     return np.int64(last)  # rounding left target >= acc: the last positive weight
 
 
-@jit
+@ijit
 def softmax(q, beta, key, step):
     """Boltzmann selection: ``P(a)`` proportional to ``exp(beta * q[a])``.
 
@@ -116,7 +116,7 @@ def softmax(q, beta, key, step):
     return np.int64(q.shape[0] - 1)
 
 
-@jit
+@ijit
 def ucb(q, n, t, c, key, step):
     """Upper confidence bound (Sutton & Barto eq. 2.10).
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from fastrl._jit import jit
+from fastrl._jit import ijit, jit
 from fastrl.validation import check_int, check_real
 
 __all__ = ["Schedule", "as_schedule", "schedule_value"]
@@ -83,7 +83,7 @@ def as_schedule(schedule) -> Schedule:
     raise TypeError(f"schedule must be None, a kind name or a Schedule, got {schedule!r}")
 
 
-@jit
+@ijit
 def schedule_value(code, v0, decay, floor, duration, t):
     """Value of schedule ``code`` at 0-based counter ``t``, clipped below at ``floor``."""
     if code == 0:

@@ -1,0 +1,65 @@
+"""Monte Carlo evaluation of random policies on FrozenLake 4x4 (the random-search tutorial).
+
+Headline: environment steps per second. Full size (``--benchmark-enable``):
+10,000 random deterministic policies x 100 episodes (target: under 2 s).
+Baseline: the tutorial's plain loop stepping ``gymnasium.make("FrozenLake-v1")``
+for a few policies; ``episodes_per_s`` of both lets the ratio be read per episode.
+"""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numba
+import pytest
+
+from fastrl.tabular import evaluate, frozen_lake, random_policies
+
+
+def _record(benchmark, episodes, steps):
+    benchmark.extra_info["threads"] = numba.get_num_threads()
+    try:
+        benchmark.extra_info["threading_layer"] = numba.threading_layer()
+    except ValueError:  # no parallel kernel has run in this process yet
+        benchmark.extra_info["threading_layer"] = None
+    benchmark.extra_info["episodes"] = episodes
+    if not benchmark.disabled:
+        t = benchmark.stats.stats.mean
+        benchmark.extra_info["episodes_per_s"] = episodes / t
+        benchmark.extra_info["steps_per_s"] = steps / t
+
+
+@pytest.mark.benchmark(group="evaluate-frozenlake-4x4")
+def test_evaluate_fastrl(benchmark):
+    num_policies = 200 if benchmark.disabled else 10_000
+    episodes = 100
+    mdp = frozen_lake("4x4")
+    pols = random_policies(16, 4, num_policies, seed=0)
+    evaluate(mdp, pols[:10], episodes=episodes)  # warm up (compile)
+    res = benchmark.pedantic(
+        evaluate, args=(mdp, pols), kwargs={"episodes": episodes}, rounds=3, iterations=1
+    )
+    steps = float(res.mean_length.sum()) * episodes
+    _record(benchmark, num_policies * episodes, steps)
+
+
+def _gymnasium_loop(policies, episodes):
+    env = gym.make("FrozenLake-v1", is_slippery=True)
+    steps = 0
+    for j, pol in enumerate(policies):
+        for e in range(episodes):
+            s, _ = env.reset(seed=j * episodes + e)
+            done = False
+            while not done:
+                s, r, term, trunc, _ = env.step(int(pol[s]))
+                steps += 1
+                done = term or trunc
+    return steps
+
+
+@pytest.mark.benchmark(group="evaluate-frozenlake-4x4")
+def test_evaluate_gymnasium_loop(benchmark):
+    num_policies = 2 if benchmark.disabled else 20
+    episodes = 100
+    pols = random_policies(16, 4, num_policies, seed=0)
+    steps = benchmark.pedantic(_gymnasium_loop, args=(pols, episodes), rounds=1, iterations=1)
+    _record(benchmark, num_policies * episodes, steps)

@@ -1,0 +1,240 @@
+"""The bandit driver: problem, agent and statistics fused in one numba pass.
+
+One kernel runs every agent on every problem; agents differ only in the small
+helpers :func:`_select` and :func:`_update`, chosen by integer code. ``prange``
+runs over fixed-size blocks of runs; block ``b`` keeps one run's state at a time
+in its own scratch arrays, writes only its rows of the outputs, and streams the
+per-step statistics into its own slice of ``block_mean``/``block_m2``.
+
+Draw addresses (run ``i``, step ``t``, ``k`` arms):
+
+* problem stream, counter ``a``: the true value of arm ``a`` (drawn problems);
+* environment stream, counter ``t * k + a``: the reward of arm ``a`` at step
+  ``t``, so agents compared with the same seed see the same reward for the same
+  arm at the same step (common random numbers);
+* extra stream, counter ``t * k + a``: the drift of arm ``a`` after step ``t``;
+* agent stream, ``counter(t, slot)``: the selectors' slots of
+  :mod:`fastrl.policies`, and :data:`SLOT_SAMPLE` for Thompson sampling.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from fastrl._jit import ijit, pjit, prange
+from fastrl.bandits.agents import (
+    AGENT_EPSILON_GREEDY,
+    AGENT_GRADIENT,
+    AGENT_SOFTMAX,
+    AGENT_THOMPSON,
+    AGENT_UCB,
+    P_ALPHA,
+    P_BASELINE,
+    P_DECAY,
+    P_DURATION,
+    P_EXPLORE,
+    P_FLOOR,
+    P_INIT,
+    P_PRIOR_MEAN,
+    P_PRIOR_STD,
+    P_SCHED,
+)
+from fastrl.bandits.problems import MEANS_GIVEN, MEANS_UNIFORM, REWARD_BERNOULLI
+from fastrl.policies import FIRST_FREE_SLOT, argmax_random, epsilon_greedy, softmax, ucb
+from fastrl.rng import (
+    STREAM_AGENT,
+    STREAM_ENV,
+    STREAM_EXTRA,
+    STREAM_PROBLEM,
+    beta,
+    counter,
+    mix64,
+    normal,
+    random_u64,
+    run_key,
+    uniform,
+)
+from fastrl.schedules import schedule_value
+from fastrl.stats import welford_add
+
+SLOT_SAMPLE = FIRST_FREE_SLOT
+
+M_REWARD = 0
+M_OPTIMAL = 1
+M_REGRET = 2
+NUM_METRICS = 3
+
+
+@ijit
+def _init_means(means_code, means_in, row, loc, scale, key, out):
+    for a in range(out.shape[0]):
+        if means_code == MEANS_GIVEN:
+            out[a] = means_in[row, a]
+        elif means_code == MEANS_UNIFORM:
+            out[a] = uniform(key, np.uint64(a))
+        else:
+            out[a] = loc + scale * normal(key, np.uint64(a))
+
+
+@ijit
+def _best(means):
+    best = means[0]
+    for a in range(1, means.shape[0]):
+        if means[a] > best:
+            best = means[a]
+    return best
+
+
+@ijit
+def _reward(reward_code, mean, reward_std, key, t, a, k):
+    c = np.uint64(t) * np.uint64(k) + np.uint64(a)
+    if reward_code == REWARD_BERNOULLI:
+        return 1.0 if uniform(key, c) < mean else 0.0
+    return mean + reward_std * normal(key, c)
+
+
+@ijit
+def _drift(reward_code, means, drift_std, key, t):
+    k = means.shape[0]
+    for a in range(k):
+        m = means[a] + drift_std * normal(key, np.uint64(t) * np.uint64(k) + np.uint64(a))
+        if reward_code == REWARD_BERNOULLI:
+            m = min(max(m, 0.0), 1.0)
+        means[a] = m
+
+
+@ijit
+def _thompson(reward_code, p, n, s, reward_std, key, t, tmp):
+    sub = mix64(random_u64(key, counter(t, SLOT_SAMPLE)))
+    prior_prec = 1.0 / (p[P_PRIOR_STD] * p[P_PRIOR_STD])
+    noise_prec = 1.0 / (reward_std * reward_std)
+    for a in range(tmp.shape[0]):
+        if reward_code == REWARD_BERNOULLI:
+            tmp[a] = beta(sub, np.uint64(a), 1.0 + s[a], 1.0 + n[a] - s[a])
+        else:
+            prec = prior_prec + n[a] * noise_prec
+            mu = (p[P_PRIOR_MEAN] * prior_prec + s[a] * noise_prec) / prec
+            tmp[a] = mu + normal(sub, np.uint64(a)) / math.sqrt(prec)
+    return argmax_random(tmp, key, t)
+
+
+@ijit
+def _select(code, p, q, n, s, h, tmp, reward_code, reward_std, key, t):
+    if code == AGENT_EPSILON_GREEDY:
+        eps = schedule_value(np.int64(p[P_SCHED]), p[P_EXPLORE], p[P_DECAY], p[P_FLOOR], p[P_DURATION], t)
+        return epsilon_greedy(q, eps, key, t)
+    if code == AGENT_SOFTMAX:
+        tau = schedule_value(np.int64(p[P_SCHED]), 1.0 / p[P_EXPLORE], p[P_DECAY], p[P_FLOOR], p[P_DURATION], t)
+        return softmax(q, 1.0 / tau if tau > 0.0 else math.inf, key, t)
+    if code == AGENT_UCB:
+        return ucb(q, n, t + 1, p[P_EXPLORE], key, t)
+    if code == AGENT_GRADIENT:
+        return softmax(h, 1.0, key, t)
+    return _thompson(reward_code, p, n, s, reward_std, key, t, tmp)
+
+
+@ijit
+def _gradient_update(p, h, tmp, baseline, a, r):
+    # pi = softmax(h) in tmp; then the preference update of Sutton & Barto eq. 2.12.
+    hmax = _best(h)
+    total = 0.0
+    for b in range(h.shape[0]):
+        tmp[b] = math.exp(h[b] - hmax)
+        total += tmp[b]
+    step = p[P_EXPLORE] * (r - baseline)
+    for b in range(h.shape[0]):
+        pi = tmp[b] / total
+        h[b] += step * ((1.0 if b == a else 0.0) - pi)
+
+
+@ijit
+def _update(code, p, q, n, s, h, tmp, extra, a, r, t):
+    n[a] += 1.0
+    s[a] += r
+    if code == AGENT_GRADIENT:
+        if p[P_BASELINE] > 0.0:
+            extra[0] += (r - extra[0]) / (t + 1.0)
+        _gradient_update(p, h, tmp, extra[0], a, r)
+    elif code != AGENT_THOMPSON:  # Thompson sampling keeps only n and s
+        alpha = p[P_ALPHA]
+        q[a] += (alpha if alpha > 0.0 else 1.0 / n[a]) * (r - q[a])
+
+
+@pjit
+def _simulate_bandits(
+    reward_code,
+    means_code,
+    means_in,
+    problem_params,
+    drift_std,
+    agent_code,
+    agent_params,
+    roots,
+    run_start,
+    num_runs,
+    num_steps,
+    block_size,
+    block_mean,
+    block_m2,
+    run_mean,
+    run_m2,
+    record,
+    actions_out,
+    rewards_out,
+):
+    """Simulate runs ``run_start .. run_start + num_runs - 1`` in blocks of ``block_size``.
+
+    Writes ``block_mean``/``block_m2[NUM_METRICS, num_blocks, num_steps]`` (per-step
+    curves per block), ``run_mean``/``run_m2[1, num_blocks, 1]`` (per-run average
+    reward per block) and, when ``record``, ``actions_out``/``rewards_out[i, t]``
+    for global run index ``i``.
+    """
+    k = means_in.shape[1]
+    loc, scale, reward_std = problem_params[0], problem_params[1], problem_params[2]
+    num_blocks = (num_runs + block_size - 1) // block_size
+    for b in prange(num_blocks):
+        means = np.empty(k)
+        q = np.empty(k)
+        n = np.empty(k)
+        s = np.empty(k)
+        h = np.empty(k)
+        tmp = np.empty(k)
+        extra = np.zeros(1)
+        lo = b * block_size
+        hi = min(lo + block_size, num_runs)
+        for j in range(lo, hi):
+            i = run_start + j
+            inv_n = 1.0 / (j - lo + 1)
+            row = i if means_in.shape[0] > 1 else 0
+            _init_means(means_code, means_in, row, loc, scale, run_key(roots[STREAM_PROBLEM], i), means)
+            env_key = run_key(roots[STREAM_ENV], i)
+            agent_key = run_key(roots[STREAM_AGENT], i)
+            drift_key = run_key(roots[STREAM_EXTRA], i)
+            q[:] = agent_params[P_INIT]
+            n[:] = 0.0
+            s[:] = 0.0
+            h[:] = 0.0
+            extra[0] = 0.0
+            best = _best(means)
+            regret = 0.0
+            total = 0.0
+            for t in range(num_steps):
+                a = _select(agent_code, agent_params, q, n, s, h, tmp, reward_code, reward_std, agent_key, t)
+                r = _reward(reward_code, means[a], reward_std, env_key, t, a, k)
+                regret += best - means[a]
+                total += r
+                welford_add(block_mean[M_REWARD, b], block_m2[M_REWARD, b], t, r, inv_n)
+                welford_add(
+                    block_mean[M_OPTIMAL, b], block_m2[M_OPTIMAL, b], t, 1.0 if means[a] >= best else 0.0, inv_n
+                )
+                welford_add(block_mean[M_REGRET, b], block_m2[M_REGRET, b], t, regret, inv_n)
+                if record:
+                    actions_out[i, t] = a
+                    rewards_out[i, t] = r
+                _update(agent_code, agent_params, q, n, s, h, tmp, extra, a, r, t)
+                if drift_std > 0.0:
+                    _drift(reward_code, means, drift_std, drift_key, t)
+                    best = _best(means)
+            welford_add(run_mean[0, b], run_m2[0, b], 0, total / num_steps, inv_n)

@@ -1,0 +1,198 @@
+"""``simulate``: many independent runs of one bandit agent on one problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fastrl._chunks import BLOCK_SIZE, block_counts, chunk_runs
+from fastrl._progress import Progress
+from fastrl.bandits._kernels import NUM_METRICS, _simulate_bandits
+from fastrl.bandits.agents import EpsilonGreedy, GradientBandit, Softmax, ThompsonSampling, UCB
+from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
+from fastrl.rng import check_seed, stream_roots
+from fastrl.stats import Accumulator
+from fastrl.validation import check_bool, check_int
+
+__all__ = ["BanditResult", "simulate"]
+
+_AGENTS = (EpsilonGreedy, Softmax, UCB, GradientBandit, ThompsonSampling)
+_METRICS = ("mean_reward", "optimal_action", "regret")
+
+
+@dataclass(frozen=True, eq=False)
+class BanditResult:
+    """Learning curves of one agent averaged over ``runs`` independent runs.
+
+    Attributes
+    ----------
+    mean_reward, mean_reward_se : ndarray, shape (steps,)
+        Average reward at each step and its standard error.
+    optimal_action, optimal_action_se : ndarray, shape (steps,)
+        Fraction of runs choosing an optimal arm at each step, and its standard error.
+    regret, regret_se : ndarray, shape (steps,)
+        Mean cumulative expected regret ``sum_t (max_a q*(a) - q*(A_t))`` and its standard error.
+    average_reward, average_reward_se : float
+        Reward per step over the whole run, averaged over runs, and its standard error
+        (computed from each run's own average, so correlation across steps is accounted for).
+    runs, steps, seed : int
+    agent, problem
+        The configurations simulated.
+    actions : ndarray of int64, shape (runs, steps), or None
+        Per-run actions, only with ``record_runs=True``.
+    rewards : ndarray of float64, shape (runs, steps), or None
+        Per-run rewards, only with ``record_runs=True``.
+    """
+
+    mean_reward: np.ndarray
+    mean_reward_se: np.ndarray
+    optimal_action: np.ndarray
+    optimal_action_se: np.ndarray
+    regret: np.ndarray
+    regret_se: np.ndarray
+    average_reward: float
+    average_reward_se: float
+    runs: int
+    steps: int
+    seed: int
+    agent: object
+    problem: object
+    actions: np.ndarray | None = None
+    rewards: np.ndarray | None = None
+
+    def to_frame(self):
+        """Long-format :class:`pandas.DataFrame` with columns step, metric, mean, se."""
+        import pandas as pd
+
+        steps = np.arange(1, self.steps + 1)
+        parts = [
+            pd.DataFrame(
+                {"step": steps, "metric": name, "mean": getattr(self, name), "se": getattr(self, name + "_se")}
+            )
+            for name in _METRICS
+        ]
+        return pd.concat(parts, ignore_index=True)
+
+
+def _check_problem_agent(problem, agent):
+    if not isinstance(problem, BernoulliBandit | GaussianBandit):
+        raise TypeError(f"problem must be a BernoulliBandit or GaussianBandit, got {problem!r}")
+    if not isinstance(agent, _AGENTS):
+        names = ", ".join(a.__name__ for a in _AGENTS)
+        raise TypeError(f"agent must be one of {names}, got {agent!r}")
+
+
+def simulate(
+    problem: BernoulliBandit | GaussianBandit,
+    agent: EpsilonGreedy | Softmax | UCB | GradientBandit | ThompsonSampling,
+    *,
+    runs: int,
+    steps: int,
+    seed: int = 0,
+    record_runs: bool = False,
+    progress: bool = False,
+    _block_size: int = BLOCK_SIZE,
+    _chunk_blocks: int | None = None,
+) -> BanditResult:
+    """Run ``runs`` independent copies of ``agent`` on ``problem`` for ``steps`` steps.
+
+    Problem, agent and statistics are fused in one numba pass per block of
+    runs. Run ``i`` depends only on ``seed`` and ``i``: not on the thread count,
+    the batch size or the chunking. Memory is ``O(steps)`` for the curves;
+    ``record_runs=True`` adds ``O(runs x steps)`` per-run traces.
+
+    Parameters
+    ----------
+    problem : BernoulliBandit or GaussianBandit
+    agent : EpsilonGreedy, Softmax, UCB, GradientBandit or ThompsonSampling
+    runs, steps : int
+        Number of independent runs and steps per run, >= 1.
+    seed : int
+        Non-negative seed; run ``i`` of any agent with the same seed faces the
+        same problem instance and the same reward draws.
+    record_runs : bool
+        Also return per-run actions and rewards.
+    progress : bool
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    BanditResult
+
+    Examples
+    --------
+    >>> from fastrl.bandits import BernoulliBandit, EpsilonGreedy, simulate
+    >>> res = simulate(BernoulliBandit([0.7, 0.3]), EpsilonGreedy(0.1), runs=100, steps=50)
+    >>> res.mean_reward.shape
+    (50,)
+    """
+    _check_problem_agent(problem, agent)
+    runs = check_int("runs", runs, low=1)
+    steps = check_int("steps", steps, low=1)
+    seed = check_seed(seed)
+    record_runs = check_bool("record_runs", record_runs)
+    check_bool("progress", progress)
+    block_size = check_int("_block_size", _block_size, low=1)
+    reward_code, means_code, means_in, params = problem._codes()
+    if means_in.shape[0] > 1 and means_in.shape[0] != runs:
+        raise ValueError(
+            f"runs must equal the number of per-run rows of the problem ({means_in.shape[0]}), got {runs}"
+        )
+    agent_code, agent_params = agent._params()
+    roots = stream_roots(seed)
+    actions = np.zeros((runs, steps), dtype=np.int64) if record_runs else np.zeros((0, 0), dtype=np.int64)
+    rewards = np.zeros((runs, steps)) if record_runs else np.zeros((0, 0))
+    curves = Accumulator(NUM_METRICS, steps)
+    per_run = Accumulator(1, 1)
+    bytes_per_block = 2 * 8 * NUM_METRICS * steps
+    with Progress(runs, progress) as bar:
+        for start, count in chunk_runs(runs, bytes_per_block, block_size, _chunk_blocks):
+            counts = block_counts(count, block_size)
+            nb = counts.shape[0]
+            block_mean = np.zeros((NUM_METRICS, nb, steps))
+            block_m2 = np.zeros((NUM_METRICS, nb, steps))
+            run_mean = np.zeros((1, nb, 1))
+            run_m2 = np.zeros((1, nb, 1))
+            _simulate_bandits(
+                reward_code,
+                means_code,
+                means_in,
+                np.asarray(params, dtype=np.float64),
+                problem.drift_std,
+                agent_code,
+                agent_params,
+                roots,
+                start,
+                count,
+                steps,
+                block_size,
+                block_mean,
+                block_m2,
+                run_mean,
+                run_m2,
+                record_runs,
+                actions,
+                rewards,
+            )
+            curves.add_blocks(counts, block_mean, block_m2)
+            per_run.add_blocks(counts, run_mean, run_m2)
+            bar.update(count)
+    mean, se = curves.mean(), curves.sem()
+    return BanditResult(
+        mean_reward=mean[0],
+        mean_reward_se=se[0],
+        optimal_action=mean[1],
+        optimal_action_se=se[1],
+        regret=mean[2],
+        regret_se=se[2],
+        average_reward=float(per_run.mean()[0, 0]),
+        average_reward_se=float(per_run.sem()[0, 0]),
+        runs=runs,
+        steps=steps,
+        seed=seed,
+        agent=agent,
+        problem=problem,
+        actions=actions if record_runs else None,
+        rewards=rewards if record_runs else None,
+    )

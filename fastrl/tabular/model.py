@@ -1,0 +1,354 @@
+"""Model estimation from logged transitions (the tutorials' "Markov agent").
+
+:func:`estimate_model` turns logged ``(s, a, s', r)`` transitions into a
+maximum-likelihood :class:`~fastrl.tabular.mdp.TabularMDP`:
+``P(s' | s, a) = N(s, a, s') / N(s, a)``. The result, an
+:class:`EstimatedModel`, *is* a ``TabularMDP`` (planning, evaluation and
+learning take it directly) that also carries the counts. :class:`Encoder`
+maps hashable labels (``'low'``, ``'climb'``) to indices and back, and
+:func:`estimate_model_from_episodes` takes logged episodes as lists of dicts.
+
+Example
+-------
+>>> episodes = [[{"state": "low", "action": "climb", "state_": "high", "reward": 1.0}]]
+>>> model, enc = estimate_model_from_episodes(episodes)
+>>> model.counts.sum(), enc.decode_state(1)
+(np.int64(1), 'high')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from fastrl.tabular.mdp import TabularMDP
+from fastrl.validation import check_array, check_int
+
+__all__ = ["EstimatedModel", "Encoder", "estimate_model", "estimate_model_from_episodes"]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class EstimatedModel(TabularMDP):
+    """A :class:`TabularMDP` estimated from data, with its counts.
+
+    Attributes
+    ----------
+    counts : int64 array, shape (S, A, S)
+        Logged transitions ``N(s, a, s')``.
+    visits : int64 array, shape (S, A)
+        ``N(s, a) = sum_s' N(s, a, s')``; rows with 0 visits were filled in by
+        the ``unvisited`` rule of :func:`estimate_model`.
+    """
+
+    counts: np.ndarray | None = None
+    visits: np.ndarray | None = None
+
+    def __post_init__(self):
+        super().__post_init__()
+        S, A = self.num_states, self.num_actions
+        counts = np.array(self.counts, dtype=np.int64)
+        if counts.shape != (S, A, S):
+            raise ValueError(f"counts must have shape ({S}, {A}, {S}), got {counts.shape}")
+        counts.setflags(write=False)
+        visits = counts.sum(axis=-1)
+        visits.setflags(write=False)
+        object.__setattr__(self, "counts", counts)
+        object.__setattr__(self, "visits", visits)
+
+
+def estimate_model(
+    states,
+    actions,
+    next_states,
+    rewards,
+    terminated=None,
+    *,
+    num_states: int | None = None,
+    num_actions: int | None = None,
+    unvisited: str = "self-loop",
+    reward_model: str = "transition",
+    initial=None,
+    name: str = "EstimatedModel",
+    max_episode_steps: int | None = None,
+) -> EstimatedModel:
+    """Maximum-likelihood tabular model from logged transitions.
+
+    Parameters
+    ----------
+    states, actions, next_states : int arrays, shape (T,)
+        Logged transitions (indices; see :class:`Encoder` for labels).
+    rewards : float array, shape (T,)
+    terminated : bool array, shape (T,), optional
+        Whether each logged transition ended its episode (default: none did).
+        The model's ``terminated[s, a, s']`` is True if *any* logged
+        ``(s, a, s')`` transition terminated.
+    num_states, num_actions : int, optional
+        Default: one more than the largest index seen.
+    unvisited : {"self-loop", "uniform", "error"}
+        Never-tried ``(s, a)``: stay in ``s``; move to a uniformly random
+        state; or raise ``ValueError`` naming them. Such transitions do not
+        terminate.
+    reward_model : {"transition", "state"}
+        ``"transition"``: ``reward[s, a, s']`` is the mean logged reward of
+        ``(s, a, s')`` (0 for unvisited pairs); ``"state"``: the reward is a
+        function of the state reached, the mean logged reward over all
+        transitions into ``s'`` (0 for states never reached), as in the
+        tutorial's Markov agent.
+    initial : float array (S,), optional
+        Initial distribution; default uniform over all states.
+
+    Returns
+    -------
+    EstimatedModel
+    """
+    s = check_array("states", states, ndim=1, dtype=np.int64)
+    a = check_array("actions", actions, ndim=1, dtype=np.int64)
+    s2 = check_array("next_states", next_states, ndim=1, dtype=np.int64)
+    r = check_array("rewards", rewards, ndim=1)
+    T = s.shape[0]
+    if T < 1:
+        raise ValueError("estimate_model needs at least one transition")
+    for label, arr in (("actions", a), ("next_states", s2), ("rewards", r)):
+        if arr.shape[0] != T:
+            raise ValueError(f"{label} must have length {T} (like states), got {arr.shape[0]}")
+    if terminated is None:
+        term = np.zeros(T, dtype=bool)
+    else:
+        term = np.asarray(terminated)
+        if (
+            term.shape != (T,)
+            or term.dtype.kind not in "bi"
+            or not np.all((term == 0) | (term == 1))
+        ):
+            raise ValueError(f"terminated must be a bool array of shape ({T},)")
+        term = term.astype(bool)
+    if min(s.min(), a.min(), s2.min()) < 0:
+        raise ValueError("states, actions and next_states must be non-negative indices")
+    S = (
+        int(max(s.max(), s2.max())) + 1
+        if num_states is None
+        else check_int("num_states", num_states, low=1)
+    )
+    A = int(a.max()) + 1 if num_actions is None else check_int("num_actions", num_actions, low=1)
+    if max(s.max(), s2.max()) >= S:
+        raise ValueError(f"state indices must be < num_states={S}")
+    if a.max() >= A:
+        raise ValueError(f"action indices must be < num_actions={A}")
+    if unvisited not in ("self-loop", "uniform", "error"):
+        raise ValueError(f"unvisited must be 'self-loop', 'uniform' or 'error', got {unvisited!r}")
+    if reward_model not in ("transition", "state"):
+        raise ValueError(f"reward_model must be 'transition' or 'state', got {reward_model!r}")
+
+    flat = (s * A + a) * S + s2
+    counts = np.bincount(flat, minlength=S * A * S).reshape(S, A, S)
+    visits = counts.sum(axis=-1)
+    never = visits == 0
+    if unvisited == "error" and never.any():
+        pairs = [tuple(int(x) for x in p) for p in np.argwhere(never)[:5]]
+        raise ValueError(f"{int(never.sum())} (state, action) pairs were never tried, e.g. {pairs}")
+    P = counts / np.maximum(visits, 1)[:, :, None]
+    if unvisited == "self-loop":
+        idx = np.argwhere(never)
+        P[idx[:, 0], idx[:, 1], idx[:, 0]] = 1.0
+    elif unvisited == "uniform":
+        P[never] = 1.0 / S
+    if reward_model == "transition":
+        total = np.bincount(flat, weights=r, minlength=S * A * S).reshape(S, A, S)
+        R = total / np.maximum(counts, 1)
+    else:
+        arrivals = np.bincount(s2, minlength=S)
+        r_state = np.bincount(s2, weights=r, minlength=S) / np.maximum(arrivals, 1)
+        R = np.broadcast_to(r_state[None, None, :], (S, A, S))
+    Tm = np.bincount(flat, weights=term, minlength=S * A * S).reshape(S, A, S) > 0
+    base = TabularMDP.from_dense(P, R, Tm, initial, name=name, max_episode_steps=max_episode_steps)
+    return EstimatedModel(
+        base.next_state,
+        base.prob,
+        base.reward,
+        base.terminated,
+        base.initial,
+        name,
+        None,
+        base.max_episode_steps,
+        counts,
+    )
+
+
+class Encoder:
+    """Two-way maps between hashable labels and indices, for states and actions.
+
+    Indices follow the order in which labels are first added. Build one with
+    :meth:`fit` or incrementally with :meth:`add_state` / :meth:`add_action`
+    (an ``Encoder`` is mutable on purpose).
+
+    Example
+    -------
+    >>> enc = Encoder.fit(states=["low", "high"], actions=["climb", "sink"])
+    >>> enc.encode_state("high"), enc.decode_action(0)
+    (1, 'climb')
+    """
+
+    def __init__(self) -> None:
+        self._states: list[Hashable] = []
+        self._actions: list[Hashable] = []
+        self._state_index: dict[Hashable, int] = {}
+        self._action_index: dict[Hashable, int] = {}
+
+    @classmethod
+    def fit(cls, states: Iterable[Hashable] = (), actions: Iterable[Hashable] = ()) -> Encoder:
+        """An encoder knowing these labels (duplicates are ignored)."""
+        enc = cls()
+        for x in states:
+            enc.add_state(x)
+        for x in actions:
+            enc.add_action(x)
+        return enc
+
+    @staticmethod
+    def _add(label, labels, index) -> int:
+        try:
+            hash(label)
+        except TypeError as exc:
+            raise TypeError(f"labels must be hashable, got {label!r}") from exc
+        if label not in index:
+            index[label] = len(labels)
+            labels.append(label)
+        return index[label]
+
+    def add_state(self, label: Hashable) -> int:
+        """Index of ``label``, adding it if new."""
+        return self._add(label, self._states, self._state_index)
+
+    def add_action(self, label: Hashable) -> int:
+        """Index of ``label``, adding it if new."""
+        return self._add(label, self._actions, self._action_index)
+
+    @property
+    def states(self) -> tuple:
+        return tuple(self._states)
+
+    @property
+    def actions(self) -> tuple:
+        return tuple(self._actions)
+
+    @property
+    def num_states(self) -> int:
+        return len(self._states)
+
+    @property
+    def num_actions(self) -> int:
+        return len(self._actions)
+
+    def encode_state(self, label: Hashable) -> int:
+        if label not in self._state_index:
+            raise KeyError(f"unknown state label {label!r}")
+        return self._state_index[label]
+
+    def encode_action(self, label: Hashable) -> int:
+        if label not in self._action_index:
+            raise KeyError(f"unknown action label {label!r}")
+        return self._action_index[label]
+
+    def decode_state(self, i: int) -> Hashable:
+        return self._states[check_int("state index", i, low=0, high=self.num_states - 1)]
+
+    def decode_action(self, i: int) -> Hashable:
+        return self._actions[check_int("action index", i, low=0, high=self.num_actions - 1)]
+
+    def decode_policy(self, policy) -> dict:
+        """``{state label: action label}`` for a deterministic policy of shape (S,)."""
+        pol = check_array("policy", policy, ndim=1, dtype=np.int64)
+        if pol.shape[0] != self.num_states:
+            raise ValueError(f"policy must have length {self.num_states}, got {pol.shape[0]}")
+        return {self._states[s]: self.decode_action(int(a)) for s, a in enumerate(pol)}
+
+    def decode_values(self, values) -> dict:
+        """``{state label: value}`` for an array of shape (S,)."""
+        v = check_array("values", values, ndim=1)
+        if v.shape[0] != self.num_states:
+            raise ValueError(f"values must have length {self.num_states}, got {v.shape[0]}")
+        return {self._states[s]: float(x) for s, x in enumerate(v)}
+
+    def __repr__(self) -> str:
+        return f"Encoder(states={self._states!r}, actions={self._actions!r})"
+
+
+def estimate_model_from_episodes(
+    episodes: Iterable,
+    *,
+    state_key: str = "state",
+    action_key: str = "action",
+    next_key: str = "state_",
+    reward_key: str = "reward",
+    terminated_key: str = "terminated",
+    last_terminates: bool = True,
+    encoder: Encoder | None = None,
+    **kwargs,
+) -> tuple[EstimatedModel, Encoder]:
+    """:func:`estimate_model` from logged episodes with hashable labels.
+
+    Parameters
+    ----------
+    episodes : iterable
+        Each episode is a list of step dicts such as
+        ``{'state': 'low', 'action': 'climb', 'state_': 'mid', 'reward': 0}``,
+        or a mapping ``{'steps': [...], 'reward': R}`` whose episode reward
+        ``R`` is added to the reward of its last step. A step without
+        ``reward_key`` has reward 0.
+    terminated_key : str
+        Read from a step dict when present; otherwise a step terminates iff
+        it is the last of its episode and ``last_terminates``.
+    encoder : Encoder, optional
+        Extended with new labels (in order of first appearance: state, then
+        next state; actions likewise); a new one by default.
+    **kwargs
+        Passed to :func:`estimate_model` (``unvisited``, ``reward_model``,
+        ``initial`` ...). Default ``initial``: the empirical distribution of
+        the episodes' first states.
+
+    Returns
+    -------
+    (EstimatedModel, Encoder)
+        Plans come back as labels with :meth:`Encoder.decode_policy`.
+    """
+    enc = Encoder() if encoder is None else encoder
+    cols: dict[str, list] = {"s": [], "a": [], "s2": [], "r": [], "t": [], "first": []}
+    for e, episode in enumerate(episodes):
+        bonus = 0.0
+        if isinstance(episode, Mapping):
+            if "steps" not in episode:
+                raise ValueError(f"episode {e} is a mapping without 'steps'")
+            bonus = float(episode.get("reward", 0.0))
+            episode = episode["steps"]
+        steps = list(episode)
+        if not steps:
+            raise ValueError(f"episode {e} has no steps")
+        for j, step in enumerate(steps):
+            try:
+                s, a, s2 = step[state_key], step[action_key], step[next_key]
+            except (KeyError, TypeError) as exc:
+                raise ValueError(
+                    f"episode {e} step {j} must be a dict with keys {state_key!r}, "
+                    f"{action_key!r}, {next_key!r}, got {step!r}"
+                ) from exc
+            last = j == len(steps) - 1
+            cols["s"].append(enc.add_state(s))
+            cols["s2"].append(enc.add_state(s2))
+            cols["a"].append(enc.add_action(a))
+            cols["r"].append(float(step.get(reward_key, 0.0)) + (bonus if last else 0.0))
+            cols["t"].append(bool(step.get(terminated_key, last and last_terminates)))
+            if j == 0:
+                cols["first"].append(cols["s"][-1])
+    if not cols["s"]:
+        raise ValueError("episodes must contain at least one step")
+    kwargs.setdefault("num_states", enc.num_states)
+    kwargs.setdefault("num_actions", enc.num_actions)
+    if kwargs.get("initial") is None:
+        first = np.bincount(cols["first"], minlength=kwargs["num_states"])
+        kwargs["initial"] = first / first.sum()
+    model = estimate_model(
+        cols["s"], cols["a"], cols["s2"], cols["r"], np.array(cols["t"]), **kwargs
+    )
+    return model, enc

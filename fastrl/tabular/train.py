@@ -1,0 +1,418 @@
+"""Train tabular learners on many independent runs at once.
+
+:func:`train` runs ``runs`` independent learners of one agent configuration on
+one MDP (or run ``i`` on map ``i`` of an :class:`~fastrl.tabular.mdp.MDPStack`)
+in one parallel kernel, and returns per-episode learning curves averaged over
+runs (with standard errors), the final Q tables, their greedy policies and the
+exact value of each greedy policy. :func:`compare` trains several agents with
+common random numbers: run ``i`` of every agent sees the same map and the same
+environment stream.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
+from fastrl.stats import Accumulator
+from fastrl.tabular import _learn_kernels as K
+from fastrl.tabular.agents import TabularAgent
+from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
+from fastrl.tabular.planning import policy_evaluation
+from fastrl.validation import check_bool, check_int
+
+__all__ = ["TrainResult", "TabularComparison", "train", "compare"]
+
+_METRICS = ("episode_return", "episode_length", "success_rate")
+
+
+@dataclass(frozen=True, eq=False)
+class TrainResult:
+    """Outcome of :func:`train` (``E`` episodes, ``R`` runs, ``S`` states, ``A`` actions).
+
+    Attributes
+    ----------
+    episode_return, episode_length, success_rate : numpy.ndarray
+        float64 ``(E,)``: mean over runs of each episode's undiscounted return,
+        number of steps, and success (terminated, not truncated, with a positive
+        reward on the last transition).
+    episode_return_se, episode_length_se, success_rate_se : numpy.ndarray
+        float64 ``(E,)``: their standard errors over runs (NaN for one run).
+    q : numpy.ndarray
+        float64 ``(R, S, A)``: final Q tables (Double Q: ``(Q1 + Q2) / 2``).
+    policy : numpy.ndarray
+        int64 ``(R, S)``: greedy policies ``argmax_a q[i, s, a]``, lowest index on ties.
+    policy_value : numpy.ndarray
+        float64 ``(R,)``: exact expected discounted return (the agent's gamma) of
+        each greedy policy from the start-state distribution. With ``gamma == 1``
+        it is NaN where the policy fails to terminate with probability one.
+    run_mean_return, run_final_return, run_final_success : numpy.ndarray
+        float64 ``(R,)``: per run, the mean return over all episodes, and the mean
+        return and success rate over the last ``max(1, ceil(E / 10))`` episodes.
+    returns, lengths : numpy.ndarray or None
+        ``(R, E)`` float64 / int64 per-run curves when ``record_runs=True``.
+    """
+
+    agent: TabularAgent
+    runs: int
+    episodes: int
+    episode_return: np.ndarray
+    episode_return_se: np.ndarray
+    episode_length: np.ndarray
+    episode_length_se: np.ndarray
+    success_rate: np.ndarray
+    success_rate_se: np.ndarray
+    q: np.ndarray
+    policy: np.ndarray
+    policy_value: np.ndarray
+    run_mean_return: np.ndarray
+    run_final_return: np.ndarray
+    run_final_success: np.ndarray
+    returns: np.ndarray | None = field(default=None, repr=False)
+    lengths: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def total_steps(self) -> int:
+        """Environment steps taken over all runs and episodes."""
+        return int(round(float(self.episode_length.sum()) * self.runs))
+
+    def to_frame(self):
+        """Long-format :class:`pandas.DataFrame`: ``episode, metric, mean, se``."""
+        import pandas as pd
+
+        frames = []
+        for name in _METRICS:
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "episode": np.arange(self.episodes),
+                        "metric": name,
+                        "mean": getattr(self, name),
+                        "se": getattr(self, name + "_se"),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+
+def _check_mdp(mdp) -> None:
+    if not isinstance(mdp, TabularMDP | MDPStack):
+        raise TypeError(f"mdp must be a TabularMDP or an MDPStack, got {type(mdp).__name__}")
+
+
+def _episode_limit(mdp, max_episode_steps) -> int:
+    if max_episode_steps is None:
+        if mdp.max_episode_steps is None:
+            raise ValueError(
+                "max_episode_steps must be given: the MDP has no default episode limit"
+            )
+        return int(mdp.max_episode_steps)
+    return check_int("max_episode_steps", max_episode_steps, low=1)
+
+
+def _value_gamma1(mdp: TabularMDP, policy: np.ndarray) -> float:
+    """Undiscounted value of ``policy`` from the start distribution, NaN if it can loop forever.
+
+    Only states reachable from the start matter, so the system is solved on those
+    (``policy_evaluation`` would call it singular if an unreachable state loops).
+    """
+    idx = np.arange(mdp.num_states)
+    p = mdp.prob[idx, policy]
+    succ = mdp.next_state[idx, policy]
+    live = (p > 0.0) & ~mdp.terminated[idx, policy]
+    can_end = ((p > 0.0) & mdp.terminated[idx, policy]).any(axis=1)
+    while True:  # states from which a terminating transition is reachable
+        grow = can_end | (live & can_end[succ]).any(axis=1)
+        if np.array_equal(grow, can_end):
+            break
+        can_end = grow
+    reach = mdp.initial > 0.0
+    while True:  # states reachable from the start before termination
+        grow = reach.copy()
+        grow[succ[reach][live[reach]]] = True
+        if np.array_equal(grow, reach):
+            break
+        reach = grow
+    if not np.all(can_end[reach]):
+        return math.nan
+    states = np.flatnonzero(reach)
+    pos = np.full(mdp.num_states, -1)
+    pos[states] = np.arange(states.size)
+    m = np.eye(states.size)
+    for row, s in enumerate(states):
+        for k in np.flatnonzero(live[s]):
+            m[row, pos[succ[s, k]]] -= p[s, k]
+    r = (p * mdp.reward[idx, policy]).sum(axis=1)[states]
+    return float(mdp.initial[states] @ np.linalg.solve(m, r))
+
+
+def _greedy_values(mdp, policy: np.ndarray, gamma: float) -> np.ndarray:
+    """Exact value of each greedy policy from its MDP's start distribution."""
+    is_stack = isinstance(mdp, MDPStack)
+    if is_stack:
+        unique, inverse = policy, np.arange(policy.shape[0])
+    else:  # many runs share a greedy policy: evaluate each distinct one once
+        unique, inverse = np.unique(policy, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    if gamma < 1.0:
+        values = np.asarray(policy_evaluation(mdp, unique, gamma).values).reshape(unique.shape)
+        initial = mdp.initial if is_stack else mdp.initial[None]
+        per_unique = (values * initial).sum(axis=1)
+    else:
+        per_unique = np.array(
+            [_value_gamma1(mdp[i] if is_stack else mdp, pi) for i, pi in enumerate(unique)]
+        )
+    return per_unique[inverse]
+
+
+def _progress(done: int, total: int, label: str) -> None:
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} runs")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def train(
+    mdp: TabularMDP | MDPStack,
+    agent: TabularAgent,
+    *,
+    runs: int,
+    episodes: int,
+    max_episode_steps: int | None = None,
+    seed: int = 0,
+    progress: bool = False,
+    record_runs: bool = False,
+) -> TrainResult:
+    """Train ``runs`` independent copies of ``agent`` for ``episodes`` episodes each.
+
+    Parameters
+    ----------
+    mdp : TabularMDP or MDPStack
+        The environment; with a stack, run ``i`` learns on map ``i`` and ``runs``
+        must equal ``len(mdp)``.
+    agent : TabularAgent
+        A :class:`QLearning`, :class:`Sarsa`, :class:`ExpectedSarsa`,
+        :class:`DoubleQLearning` or :class:`DynaQ` configuration.
+    runs, episodes : int
+        Independent runs (>= 1) and episodes per run (>= 1).
+    max_episode_steps : int, optional
+        Truncation limit; defaults to the MDP's own limit (required if it has none).
+    seed : int
+        Seed of every stream; run ``i`` depends only on ``seed`` and ``i``.
+    progress : bool
+        Show a progress bar on stderr (the kernel is called in chunks of whole
+        blocks of runs; results are identical either way).
+    record_runs : bool
+        Also keep per-run returns and lengths ``(runs, episodes)``.
+
+    Returns
+    -------
+    TrainResult
+
+    Examples
+    --------
+    >>> from fastrl.tabular import QLearning, frozen_lake, train
+    >>> res = train(frozen_lake(), QLearning(epsilon=0.1), runs=64, episodes=200)
+    >>> res.q.shape, res.policy.shape, res.episode_return.shape
+    ((64, 16, 4), (64, 16), (200,))
+    """
+    return _train(
+        mdp,
+        agent,
+        runs=runs,
+        episodes=episodes,
+        max_episode_steps=max_episode_steps,
+        seed=seed,
+        progress=progress,
+        record_runs=record_runs,
+    )
+
+
+def _train(
+    mdp, agent, *, runs, episodes, max_episode_steps, seed, progress, record_runs, chunk_blocks=None
+) -> TrainResult:
+    _check_mdp(mdp)
+    if not isinstance(agent, TabularAgent):
+        raise TypeError(f"agent must be a TabularAgent (QLearning, Sarsa, ...), got {agent!r}")
+    runs = check_int("runs", runs, low=1)
+    episodes = check_int("episodes", episodes, low=1)
+    if isinstance(mdp, MDPStack) and runs != len(mdp):
+        raise ValueError(f"runs must equal len(mdp) = {len(mdp)} for an MDPStack, got {runs}")
+    max_steps = _episode_limit(mdp, max_episode_steps)
+    roots = stream_roots(check_seed(seed))
+    progress = check_bool("progress", progress)
+    record_runs = check_bool("record_runs", record_runs)
+
+    next_state, prob, reward, terminated, initial = batched_arrays(mdp)
+    num_states, num_actions = next_state.shape[1], next_state.shape[2]
+    num_blocks = -(-runs // K.BLOCK)
+    if chunk_blocks is None:
+        chunk_blocks = max(1, -(-num_blocks // 50)) if progress else num_blocks
+    tail = max(1, -(-episodes // 10))
+    q = np.empty((runs, num_states, num_actions))
+    summary = np.empty((runs, K.NUM_SUMMARY))
+    rec_shape = (runs, episodes) if record_runs else (0, episodes)
+    returns = np.zeros(rec_shape)
+    lengths = np.zeros(rec_shape, dtype=np.int64)
+    acc = Accumulator(K.NUM_METRICS, episodes)
+    sched = agent.schedule
+    label = type(agent).__name__
+    for first in range(0, num_blocks, chunk_blocks):
+        blocks = min(chunk_blocks, num_blocks - first)
+        run_start = first * K.BLOCK
+        chunk_runs = min(blocks * K.BLOCK, runs - run_start)
+        block_n = np.zeros(blocks, dtype=np.int64)
+        block_mean = np.zeros((K.NUM_METRICS, blocks, episodes))
+        block_m2 = np.zeros((K.NUM_METRICS, blocks, episodes))
+        K._train_blocks(
+            np.int64(agent.algorithm), np.int64(agent.exploration_code),
+            float(agent.explore_v0), float(agent.beta),
+            np.int64(sched.code), float(sched.decay), float(sched.floor),
+            np.int64(sched.duration), float(agent.bonus), float(agent.alpha),
+            float(agent.gamma), float(agent.initial_value), np.int64(agent.planning_steps_),
+            next_state, prob, reward, terminated, initial,
+            np.int64(max_steps), np.int64(episodes),
+            roots[STREAM_ENV], roots[STREAM_AGENT], np.int64(run_start), np.int64(chunk_runs),
+            record_runs, np.int64(tail), q, summary, returns, lengths,
+            block_n, block_mean, block_m2,
+        )  # fmt: skip
+        acc.add_blocks(block_n, block_mean, block_m2)
+        if progress:
+            _progress(run_start + chunk_runs, runs, label)
+
+    policy = np.argmax(q, axis=2).astype(np.int64)
+    mean, se = acc.mean(), acc.sem()
+    return TrainResult(
+        agent=agent,
+        runs=runs,
+        episodes=episodes,
+        episode_return=mean[0],
+        episode_return_se=se[0],
+        episode_length=mean[1],
+        episode_length_se=se[1],
+        success_rate=mean[2],
+        success_rate_se=se[2],
+        q=q,
+        policy=policy,
+        policy_value=_greedy_values(mdp, policy, agent.gamma),
+        run_mean_return=summary[:, 0].copy(),
+        run_final_return=summary[:, 1].copy(),
+        run_final_success=summary[:, 2].copy(),
+        returns=returns if record_runs else None,
+        lengths=lengths if record_runs else None,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class TabularComparison:
+    """Outcome of :func:`compare`: one :class:`TrainResult` per agent, same seed and maps.
+
+    Attributes
+    ----------
+    results : dict[str, TrainResult]
+        Keyed by the names given to :func:`compare`, in their order.
+    """
+
+    results: dict[str, TrainResult]
+
+    def summary(self):
+        """One row per agent (:class:`pandas.DataFrame`, indexed by agent name).
+
+        Columns, each with a ``*_se`` standard error over runs: ``mean_return``
+        (online return averaged over all episodes), ``final_return`` and
+        ``final_success`` (averaged over the last ``max(1, ceil(E / 10))``
+        episodes), ``policy_value`` (exact value of the final greedy policy;
+        NaN-free runs only, ``policy_value_runs`` of them).
+        """
+        import pandas as pd
+
+        rows = {}
+        for name, res in self.results.items():
+            row = {}
+            for col, x in (
+                ("mean_return", res.run_mean_return),
+                ("final_return", res.run_final_return),
+                ("final_success", res.run_final_success),
+                ("policy_value", res.policy_value[np.isfinite(res.policy_value)]),
+            ):
+                row[col] = float(x.mean()) if x.size else math.nan
+                row[col + "_se"] = float(x.std(ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.nan
+            row["policy_value_runs"] = int(np.isfinite(res.policy_value).sum())
+            rows[name] = row
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    def to_frame(self):
+        """Long format: ``agent, episode, metric, mean, se`` (:class:`pandas.DataFrame`)."""
+        import pandas as pd
+
+        frames = [res.to_frame().assign(agent=name) for name, res in self.results.items()]
+        out = pd.concat(frames, ignore_index=True)
+        return out[["agent", "episode", "metric", "mean", "se"]]
+
+    def plot(self, metric: str = "episode_return", ax=None, smooth: int = 1):
+        """Learning curves with shaded +-1 standard-error bands; returns the Axes.
+
+        ``smooth`` is the width of a moving average over episodes (1: none).
+        """
+        if metric not in _METRICS:
+            raise ValueError(f"metric must be one of {_METRICS}, got {metric!r}")
+        smooth = check_int("smooth", smooth, low=1)
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        kernel = np.ones(smooth) / smooth
+        for name, res in self.results.items():
+            mean = np.convolve(getattr(res, metric), kernel, mode="valid")
+            se = np.convolve(np.nan_to_num(getattr(res, metric + "_se")), kernel, mode="valid")
+            x = np.arange(mean.size) + (smooth - 1)
+            (line,) = ax.plot(x, mean, label=name)
+            ax.fill_between(x, mean - se, mean + se, color=line.get_color(), alpha=0.25)
+        ax.set_xlabel("episode")
+        ax.set_ylabel(metric.replace("_", " "))
+        ax.legend()
+        return ax
+
+
+def compare(
+    agents: dict[str, TabularAgent],
+    mdp: TabularMDP | MDPStack,
+    *,
+    runs: int,
+    episodes: int,
+    seed: int = 0,
+    max_episode_steps: int | None = None,
+) -> TabularComparison:
+    """Train several agents with common random numbers (Sutton & Barto style comparisons).
+
+    Run ``i`` of every agent sees the same map and the same environment stream
+    (the same ``seed``), so differences between agents are not map luck.
+
+    Examples
+    --------
+    >>> from fastrl.tabular import QLearning, Sarsa, cliff_walking, compare
+    >>> cmp = compare({"Q": QLearning(alpha=0.5, gamma=1.0), "SARSA": Sarsa(alpha=0.5, gamma=1.0)},
+    ...               cliff_walking(), runs=64, episodes=50, max_episode_steps=1000)
+    >>> list(cmp.summary().index)
+    ['Q', 'SARSA']
+    """
+    if not isinstance(agents, dict) or not agents:
+        raise TypeError(f"agents must be a non-empty dict of name -> agent, got {agents!r}")
+    for name, agent in agents.items():
+        if not isinstance(name, str):
+            raise TypeError(f"agents keys must be strings, got {name!r}")
+        if not isinstance(agent, TabularAgent):
+            raise TypeError(f"agents[{name!r}] must be a TabularAgent, got {agent!r}")
+    results = {
+        name: train(
+            mdp, agent, runs=runs, episodes=episodes, max_episode_steps=max_episode_steps, seed=seed
+        )
+        for name, agent in agents.items()
+    }
+    return TabularComparison(results)
