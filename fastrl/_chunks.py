@@ -17,7 +17,9 @@ BLOCK_SIZE = 64
 CHUNK_BYTES = 64 * 2**20
 
 
-def chunk_runs(num_runs: int, bytes_per_block: int, block_size: int = BLOCK_SIZE, max_blocks: int | None = None):
+def chunk_runs(
+    num_runs: int, bytes_per_block: int, block_size: int = BLOCK_SIZE, max_blocks: int | None = None
+):
     """Yield ``(start, count)`` chunks of whole blocks covering ``num_runs`` runs."""
     threads = numba.get_num_threads()
     blocks = max(threads, CHUNK_BYTES // max(bytes_per_block, 1))

@@ -1,11 +1,17 @@
-"""Action selection on one row of action values, shared by every family.
+"""Action selection on one row of a table of action values, shared by every family.
 
-Each selector is a scalar ``@jit`` function that reads one row ``q`` (shape
-``(num_actions,)``; a view such as ``q_table[s]`` is fine) and returns an
-int64 action. Its random draws are addressed by ``(key, step)`` and the slots
-below, so the choice of run ``i`` at step ``t`` is a pure function of its key,
-its step and its values. Slots ``0 .. 3`` of every step are reserved for these
-selectors; other modules use slots from :data:`FIRST_FREE_SLOT` up.
+Each selector is a scalar ``@jit`` function that reads row ``i`` of a 2-D
+table ``q`` (``q[i, :]`` holds the values of the ``num_actions`` actions) and
+returns an int64 action. Taking the table and a row index rather than a row
+view is deliberate: creating a view per step costs two atomic reference-count
+operations in numba, which made a bandit step several times slower. A kernel
+with a 3-D table ``q[run, s, a]`` passes ``q.reshape(-1, num_actions)`` (made
+once per block) and the row ``run * num_states + s``.
+
+Random draws are addressed by ``(key, step)`` and the slots below, so the
+choice of a run at step ``t`` is a pure function of its key, its step and its
+values. Slots ``0 .. 3`` of every step are reserved for these selectors; other
+modules use slots from :data:`FIRST_FREE_SLOT` up.
 
 Ties between maximal values are broken uniformly at random: a greedy agent
 with all-zero initial values must not always pick action 0.
@@ -17,7 +23,7 @@ import math
 
 import numpy as np
 
-from fastrl._jit import ijit, jit
+from fastrl._jit import jit
 from fastrl.rng import counter, randint, uniform
 
 __all__ = [
@@ -42,105 +48,119 @@ SLOT_TIE = 2
 FIRST_FREE_SLOT = 4
 
 
-@ijit
-def argmax_random(q, key, step):
-    """Index of a maximal entry of ``q``, ties broken uniformly at random."""
-    best = q[0]
-    first = 0
-    ties = 1
-    for a in range(1, q.shape[0]):
-        v = q[a]
-        if v > best:
-            best = v
-            first = a
-            ties = 1
-        elif v == best:
-            ties += 1
-    if ties == 1:
-        return np.int64(first)
+@jit
+def _pick_tie(q, i, best, first, ties, key, step):
+    # The rare path of argmax_random, out of line to keep the common path short.
     pick = randint(key, counter(step, SLOT_TIE), ties)
-    for a in range(first, q.shape[0]):
-        if q[a] == best:
+    for a in range(first, q.shape[1]):
+        if q[i, a] == best:
             if pick == 0:
                 return np.int64(a)
             pick -= 1
     return np.int64(first)  # unreachable: pick < ties
 
 
-@ijit
-def epsilon_greedy(q, epsilon, key, step):
-    """With probability ``epsilon`` a uniformly random action, else greedy."""
+@jit
+def argmax_random(q, i, key, step):
+    """Index of a maximal entry of ``q[i]``, ties broken uniformly at random."""
+    best = q[i, 0]
+    first = 0
+    ties = 1
+    for a in range(1, q.shape[1]):
+        v = q[i, a]
+        if v > best:
+            best = v
+            first = a
+            ties = 1
+        elif v == best:
+            ties += 1
+    if ties == 1:
+        return np.int64(first)
+    return _pick_tie(q, i, best, first, ties, key, step)
+
+
+@jit
+def epsilon_greedy(q, i, epsilon, key, step):
+    """With probability ``epsilon`` a uniformly random action, else greedy on ``q[i]``."""
     if epsilon > 0.0 and uniform(key, counter(step, SLOT_EXPLORE)) < epsilon:
-        return randint(key, counter(step, SLOT_ACTION), q.shape[0])
-    return argmax_random(q, key, step)
+        return randint(key, counter(step, SLOT_ACTION), q.shape[1])
+    return argmax_random(q, i, key, step)
 
 
-@ijit
-def categorical(weights, total, u):
-    """Index ``a`` with probability ``weights[a] / total`` given ``u`` in [0, 1)."""
+@jit
+def categorical(w, i, total, u):
+    """Index ``a`` with probability ``w[i, a] / total`` given ``u`` in [0, 1)."""
     target = u * total
     acc = 0.0
     last = 0
-    for a in range(weights.shape[0]):
-        w = weights[a]
-        if w > 0.0:
-            acc += w
+    for a in range(w.shape[1]):
+        wa = w[i, a]
+        if wa > 0.0:
+            acc += wa
             last = a
             if target < acc:
                 return np.int64(a)
     return np.int64(last)  # rounding left target >= acc: the last positive weight
 
 
-@ijit
-def softmax(q, beta, key, step):
-    """Boltzmann selection: ``P(a)`` proportional to ``exp(beta * q[a])``.
+@jit
+def softmax(q, i, beta, key, step):
+    """Boltzmann selection: ``P(a)`` proportional to ``exp(beta * q[i, a])``.
 
     ``beta`` is the inverse temperature; ``beta = inf`` is greedy. The maximum
     is subtracted before exponentiating so large values cannot overflow.
     """
     if math.isinf(beta):
-        return argmax_random(q, key, step)
-    qmax = q[0]
-    for a in range(1, q.shape[0]):
-        if q[a] > qmax:
-            qmax = q[a]
+        return argmax_random(q, i, key, step)
+    num_actions = q.shape[1]
+    qmax = q[i, 0]
+    for a in range(1, num_actions):
+        if q[i, a] > qmax:
+            qmax = q[i, a]
     total = 0.0
-    for a in range(q.shape[0]):
-        total += math.exp(beta * (q[a] - qmax))
+    for a in range(num_actions):
+        total += math.exp(beta * (q[i, a] - qmax))
     target = uniform(key, counter(step, SLOT_ACTION)) * total
     acc = 0.0
-    for a in range(q.shape[0]):
-        acc += math.exp(beta * (q[a] - qmax))
+    for a in range(num_actions):
+        acc += math.exp(beta * (q[i, a] - qmax))
         if target < acc:
             return np.int64(a)
-    return np.int64(q.shape[0] - 1)
+    return np.int64(num_actions - 1)
 
 
-@ijit
-def ucb(q, n, t, c, key, step):
-    """Upper confidence bound (Sutton & Barto eq. 2.10).
+@jit
+def _pick_untried(n, i, untried, key, step):
+    pick = randint(key, counter(step, SLOT_ACTION), untried)
+    for a in range(n.shape[1]):
+        if n[i, a] == 0:
+            if pick == 0:
+                return np.int64(a)
+            pick -= 1
+    return np.int64(0)  # unreachable: pick < untried
 
-    Untried actions (``n[a] == 0``) come first, one chosen uniformly at random;
-    then ``argmax q[a] + c * sqrt(ln t / n[a])`` with ``t >= 1`` the number of
-    the current step, ties broken at random.
+
+@jit
+def ucb(q, n, i, t, c, key, step):
+    """Upper confidence bound on row ``i`` (Sutton & Barto eq. 2.10).
+
+    Untried actions (``n[i, a] == 0``) come first, one chosen uniformly at
+    random; then ``argmax q[i, a] + c * sqrt(ln t / n[i, a])`` with ``t >= 1``
+    the number of the current step, ties broken at random.
     """
+    num_actions = q.shape[1]
     untried = 0
-    for a in range(q.shape[0]):
-        if n[a] == 0:
+    for a in range(num_actions):
+        if n[i, a] == 0:
             untried += 1
     if untried > 0:
-        pick = randint(key, counter(step, SLOT_ACTION), untried)
-        for a in range(q.shape[0]):
-            if n[a] == 0:
-                if pick == 0:
-                    return np.int64(a)
-                pick -= 1
+        return _pick_untried(n, i, untried, key, step)
     log_t = math.log(t)
     best = -math.inf
     first = 0
     ties = 0
-    for a in range(q.shape[0]):
-        v = q[a] + c * math.sqrt(log_t / n[a])
+    for a in range(num_actions):
+        v = q[i, a] + c * math.sqrt(log_t / n[i, a])
         if v > best:
             best = v
             first = a
@@ -150,8 +170,8 @@ def ucb(q, n, t, c, key, step):
     if ties == 1:
         return np.int64(first)
     pick = randint(key, counter(step, SLOT_TIE), ties)
-    for a in range(first, q.shape[0]):
-        if q[a] + c * math.sqrt(log_t / n[a]) == best:
+    for a in range(first, num_actions):
+        if q[i, a] + c * math.sqrt(log_t / n[i, a]) == best:
             if pick == 0:
                 return np.int64(a)
             pick -= 1

@@ -33,7 +33,7 @@ import numbers
 
 import numpy as np
 
-from fastrl._jit import ijit, jit
+from fastrl._jit import jit
 
 __all__ = [
     "GOLDEN",
@@ -90,7 +90,7 @@ STREAM_EXTRA = 3
 NUM_STREAMS = 4
 
 
-@ijit
+@jit
 def mix64(z):
     """SplitMix64 finaliser: a bijection of uint64 with full avalanche."""
     z = (z ^ (z >> _S30)) * _M1
@@ -105,55 +105,55 @@ def splitmix64_next(state):
     return state, mix64(state)
 
 
-@ijit
+@jit
 def address_hash(c):
     """``mix64((c + 1) * GOLDEN)``: the ``c``-th output of SplitMix64 seeded with 0."""
     return mix64((c + _ONE) * GOLDEN)
 
 
-@ijit
+@jit
 def random_u64(key, c):
     """The uint64 at address ``c`` of stream ``key``."""
     return mix64(key ^ address_hash(c))
 
 
-@ijit
+@jit
 def counter(step, slot):
     """Address of draw ``slot`` (``0 <= slot < SLOTS``) of step ``step`` (both >= 0)."""
     return np.uint64(step) * SLOTS + np.uint64(slot)
 
 
-@ijit
+@jit
 def run_key(root, i):
     """Key of run ``i`` (``i >= 0``) in the stream kind whose root key is ``root``."""
     return random_u64(root, np.uint64(i))
 
 
-@ijit
+@jit
 def _to_unit(x):
     return np.float64(x >> _S11) * _INV53
 
 
-@ijit
+@jit
 def uniform(key, c):
     """A float64 in [0, 1) with 53 random bits."""
     return _to_unit(random_u64(key, c))
 
 
-@ijit
+@jit
 def uniform_open(key, c):
     """A float64 in (0, 1): safe to take the logarithm of."""
     return (np.float64(random_u64(key, c) >> _S11) + 0.5) * _INV53
 
 
-@ijit
+@jit
 def _lemire32(x, n):
     # Lemire (2019), "Fast random integer generation in an interval", 32-bit form.
     m = (x >> _S32) * n
     return m >> _S32, m & _LOW32
 
 
-@ijit
+@jit
 def randint(key, c, n):
     """An unbiased integer in [0, n) for ``1 <= n < 2**32``, returned as int64.
 
@@ -219,7 +219,7 @@ def _normal_slow(r, i, x, sign):
             return sign * x
 
 
-@ijit
+@jit
 def normal(key, c):
     """A standard normal float64 (256-layer ziggurat; 99% of draws cost one uint64).
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from fastrl._jit import ijit, jit
+from fastrl._jit import ijit
 from fastrl.validation import check_int, check_real
 
 __all__ = ["Schedule", "as_schedule", "schedule_value"]
@@ -58,7 +58,9 @@ class Schedule:
         if kind not in _CODES:
             raise ValueError(f"schedule kind must be one of {sorted(_CODES)}, got {self.kind!r}")
         object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "decay", check_real("decay", self.decay, low=0.0, high=1.0, low_open=True))
+        object.__setattr__(
+            self, "decay", check_real("decay", self.decay, low=0.0, high=1.0, low_open=True)
+        )
         object.__setattr__(self, "floor", check_real("floor", self.floor, low=0.0))
         object.__setattr__(self, "duration", check_int("duration", self.duration, low=1))
 
@@ -69,7 +71,9 @@ class Schedule:
 
     def value(self, v0: float, t: int) -> float:
         """The value at counter ``t`` starting from ``v0`` (same formula as the kernels)."""
-        return float(schedule_value(self.code, float(v0), self.decay, self.floor, self.duration, int(t)))
+        return float(
+            schedule_value(self.code, float(v0), self.decay, self.floor, self.duration, int(t))
+        )
 
 
 def as_schedule(schedule) -> Schedule:

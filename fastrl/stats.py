@@ -6,6 +6,9 @@ mean and sum of squared deviations (Welford 1962). Because every run of a block
 reaches every step, the count after ``j`` runs is ``j`` at all steps, so a
 kernel passes ``inv_n = 1 / j`` once per run and the update needs no division.
 
+Kernels that advance a block's runs in lockstep instead collect the block's
+values at one step in a buffer and use :func:`block_moments` (two passes).
+
 Blocks are merged afterwards with Chan, Golub & LeVeque's pairwise formula in
 block order, never in the order threads finish, so the result does not depend
 on the thread count. A learning curve of ``M`` metrics costs
@@ -17,17 +20,36 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastrl._jit import ijit, jit
+from fastrl._jit import jit
 
-__all__ = ["welford_add", "merge_block", "merge_blocks", "Accumulator"]
+__all__ = ["welford_add", "block_moments", "merge_block", "merge_blocks", "Accumulator"]
 
 
-@ijit
+@jit
 def welford_add(mean, m2, t, x, inv_n):
     """Add value ``x`` at step ``t`` to a block's row; ``inv_n`` is 1 / (runs so far)."""
     delta = x - mean[t]
     mean[t] += delta * inv_n
     m2[t] += delta * (x - mean[t])
+
+
+@jit
+def block_moments(x, m, n):
+    """Two-pass mean and sum of squared deviations of ``x[m, :n]``: ``(mean, m2)``.
+
+    For kernels that advance a block's runs in lockstep and hold the block's
+    values of one step in a small buffer: exact within the block, and the
+    additions form short independent chains instead of one long Welford chain.
+    """
+    total = 0.0
+    for j in range(n):
+        total += x[m, j]
+    mean = total / n
+    m2 = 0.0
+    for j in range(n):
+        d = x[m, j] - mean
+        m2 += d * d
+    return mean, m2
 
 
 @jit
@@ -55,7 +77,9 @@ def merge_blocks(acc_n, acc_mean, acc_m2, block_n, block_mean, block_m2):
     for b in range(block_n.shape[0]):
         n_new = acc_n
         for m in range(acc_mean.shape[0]):
-            n_new = merge_block(acc_n, acc_mean[m], acc_m2[m], block_n[b], block_mean[m, b], block_m2[m, b])
+            n_new = merge_block(
+                acc_n, acc_mean[m], acc_m2[m], block_n[b], block_mean[m, b], block_m2[m, b]
+            )
         acc_n = n_new
     return acc_n
 

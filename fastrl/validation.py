@@ -67,7 +67,9 @@ def check_array(name: str, value, *, ndim: int | tuple[int, ...], dtype=np.float
         raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
     ndims = (ndim,) if isinstance(ndim, int) else ndim
     if arr.ndim not in ndims:
-        raise ValueError(f"{name} must have {' or '.join(map(str, ndims))} dimension(s), got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must have {' or '.join(map(str, ndims))} dimension(s), got shape {arr.shape}"
+        )
     if np.dtype(dtype).kind in "iu" and arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
             raise ValueError(f"{name} must hold integers, got {arr!r}")

@@ -92,7 +92,9 @@ def train_one(mdp, agent, *, episodes, max_steps, seed, i):
             if pending is not None:
                 a = pending
             else:
-                a = _select(agent, _selection_values(q, q2, counts, s, agent.bonus), param, key, np.int64(t))
+                a = _select(
+                    agent, _selection_values(q, q2, counts, s, agent.bonus), param, key, np.int64(t)
+                )
             u = rng.uniform(env_key, _c(t, SLOT_TRANSITION))
             s_next, r, term = env_step(*arrays, 0, s, a, u)
             s_next, r, term = int(s_next), float(r), bool(term)

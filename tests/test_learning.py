@@ -64,8 +64,10 @@ def test_kernel_matches_reference(agent, mdp_kind):
     episodes, runs, seed = 12, 3, 7
     res = train(mdp, agent, runs=runs, episodes=episodes, seed=seed, record_runs=True)
     limit = mdp.max_episode_steps
-    ref = [train_one(mdp, agent, episodes=episodes, max_steps=limit, seed=seed, i=i) for i in range(3)]
-    for i, (q, returns, lengths, successes) in enumerate(ref):
+    ref = [
+        train_one(mdp, agent, episodes=episodes, max_steps=limit, seed=seed, i=i) for i in range(3)
+    ]
+    for i, (q, returns, lengths, _successes) in enumerate(ref):
         np.testing.assert_array_equal(res.lengths[i], lengths)
         np.testing.assert_allclose(res.returns[i], returns, rtol=0, atol=1e-12)
         np.testing.assert_allclose(res.q[i], q, rtol=0, atol=1e-12)
@@ -111,9 +113,12 @@ def test_td_targets_by_hand():
     # Expected SARSA, epsilon-greedy 0.2 on selection values [1, 3, 3] (a tie), of Q [0, 1, 2]:
     # pi = [0.2/3, 0.2/3 + 0.4, 0.2/3 + 0.4] -> 0.2/3 * 3 + 0.4 * 1 + 0.4 * 2 = 1.4
     row, q_next = np.array([1.0, 3.0, 3.0]), np.array([0.0, 1.0, 2.0])
-    assert K._expected_value(row, q_next, K.EXPLORE_EPSILON, 0.2) == pytest.approx(1.4, abs=1e-14)
+    assert K._expected_value(row, q_next[None], 0, K.EXPLORE_EPSILON, 0.2) == pytest.approx(
+        1.4, abs=1e-14
+    )
     # softmax with beta = ln 2 on [0, 1]: pi = [1/3, 2/3] -> 3/3 + 12/3 = 5
-    val = K._expected_value(np.array([0.0, 1.0]), np.array([3.0, 6.0]), K.EXPLORE_SOFTMAX, math.log(2))
+    row, q_next = np.array([0.0, 1.0]), np.array([[3.0, 6.0]])
+    val = K._expected_value(row, q_next, 0, K.EXPLORE_SOFTMAX, math.log(2))
     assert val == pytest.approx(5.0, abs=1e-14)
     # Double Q: the coin of step t picks the table; target uses the other table at argmax
     key, t = np.uint64(rng.run_key(np.uint64(99), np.int64(0))), np.int64(3)
@@ -144,9 +149,7 @@ def test_threads_chunks_and_prefixes():
     finally:
         numba.set_num_threads(old)
     _same(base, one)
-    chunked = _train(
-        mdp, agent, max_episode_steps=None, progress=False, chunk_blocks=1, **kw
-    )
+    chunked = _train(mdp, agent, max_episode_steps=None, progress=False, chunk_blocks=1, **kw)
     _same(base, chunked)
     for runs in (3, 10, 70):
         small = train(mdp, agent, **{**kw, "runs": runs})

@@ -131,3 +131,20 @@ def test_bad_probabilities_always_raise(S, A, x, where):
     else:
         with pytest.raises(ValueError):
             TabularMDP.from_dense(P, np.zeros((S, A)))
+
+
+def test_from_gymnasium_taxi_and_bad_env():
+    import gymnasium as gym
+
+    env = gym.make("Taxi-v4")
+    m = TabularMDP.from_gymnasium(env)
+    assert (m.num_states, m.num_actions, m.max_episode_steps) == (500, 6, 200)
+    s, a = 123, 4
+    expected = env.unwrapped.P[s][a]
+    assert [(p, ns, r, t) for p, ns, r, t in expected] == [
+        (m.prob[s, a, k], m.next_state[s, a, k], m.reward[s, a, k], m.terminated[s, a, k])
+        for k in range(len(expected))
+    ]
+    np.testing.assert_array_equal(m.initial, env.unwrapped.initial_state_distrib)
+    with pytest.raises(TypeError, match="transition table"):
+        TabularMDP.from_gymnasium(gym.make("CartPole-v1"))

@@ -1,6 +1,7 @@
 """Batched k-armed bandits: problems, agents, ``simulate`` and ``compare``."""
 
-from fastrl.bandits.agents import EpsilonGreedy, GradientBandit, Softmax, ThompsonSampling, UCB
+from fastrl.bandits.agents import UCB, EpsilonGreedy, GradientBandit, Softmax, ThompsonSampling
+from fastrl.bandits.compare import Comparison, compare
 from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
 from fastrl.bandits.simulate import BanditResult, simulate
 
@@ -14,4 +15,6 @@ __all__ = [
     "ThompsonSampling",
     "BanditResult",
     "simulate",
+    "Comparison",
+    "compare",
 ]

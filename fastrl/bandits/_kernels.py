@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from fastrl._jit import ijit, pjit, prange
+from fastrl._jit import ijit, jit, pjit, prange
 from fastrl.bandits.agents import (
     AGENT_EPSILON_GREEDY,
     AGENT_GRADIENT,
@@ -57,7 +57,7 @@ from fastrl.rng import (
     uniform,
 )
 from fastrl.schedules import schedule_value
-from fastrl.stats import welford_add
+from fastrl.stats import block_moments
 
 SLOT_SAMPLE = FIRST_FREE_SLOT
 
@@ -67,23 +67,23 @@ M_REGRET = 2
 NUM_METRICS = 3
 
 
-@ijit
-def _init_means(means_code, means_in, row, loc, scale, key, out):
-    for a in range(out.shape[0]):
+@jit
+def _init_means(means_code, means_in, row, loc, scale, key, means, j):
+    for a in range(means.shape[1]):
         if means_code == MEANS_GIVEN:
-            out[a] = means_in[row, a]
+            means[j, a] = means_in[row, a]
         elif means_code == MEANS_UNIFORM:
-            out[a] = uniform(key, np.uint64(a))
+            means[j, a] = uniform(key, np.uint64(a))
         else:
-            out[a] = loc + scale * normal(key, np.uint64(a))
+            means[j, a] = loc + scale * normal(key, np.uint64(a))
 
 
 @ijit
-def _best(means):
-    best = means[0]
-    for a in range(1, means.shape[0]):
-        if means[a] > best:
-            best = means[a]
+def _best(means, j):
+    best = means[j, 0]
+    for a in range(1, means.shape[1]):
+        if means[j, a] > best:
+            best = means[j, a]
     return best
 
 
@@ -95,71 +95,178 @@ def _reward(reward_code, mean, reward_std, key, t, a, k):
     return mean + reward_std * normal(key, c)
 
 
-@ijit
-def _drift(reward_code, means, drift_std, key, t):
-    k = means.shape[0]
+@jit
+def _drift(reward_code, means, j, drift_std, key, t):
+    k = means.shape[1]
     for a in range(k):
-        m = means[a] + drift_std * normal(key, np.uint64(t) * np.uint64(k) + np.uint64(a))
+        m = means[j, a] + drift_std * normal(key, np.uint64(t) * np.uint64(k) + np.uint64(a))
         if reward_code == REWARD_BERNOULLI:
             m = min(max(m, 0.0), 1.0)
-        means[a] = m
+        means[j, a] = m
 
 
-@ijit
-def _thompson(reward_code, p, n, s, reward_std, key, t, tmp):
+@jit
+def _thompson(reward_code, p, n, s, j, reward_std, key, t, tmp):
     sub = mix64(random_u64(key, counter(t, SLOT_SAMPLE)))
     prior_prec = 1.0 / (p[P_PRIOR_STD] * p[P_PRIOR_STD])
     noise_prec = 1.0 / (reward_std * reward_std)
-    for a in range(tmp.shape[0]):
+    for a in range(tmp.shape[1]):
         if reward_code == REWARD_BERNOULLI:
-            tmp[a] = beta(sub, np.uint64(a), 1.0 + s[a], 1.0 + n[a] - s[a])
+            tmp[0, a] = beta(sub, np.uint64(a), 1.0 + s[j, a], 1.0 + n[j, a] - s[j, a])
         else:
-            prec = prior_prec + n[a] * noise_prec
-            mu = (p[P_PRIOR_MEAN] * prior_prec + s[a] * noise_prec) / prec
-            tmp[a] = mu + normal(sub, np.uint64(a)) / math.sqrt(prec)
-    return argmax_random(tmp, key, t)
+            prec = prior_prec + n[j, a] * noise_prec
+            mu = (p[P_PRIOR_MEAN] * prior_prec + s[j, a] * noise_prec) / prec
+            tmp[0, a] = mu + normal(sub, np.uint64(a)) / math.sqrt(prec)
+    return argmax_random(tmp, 0, key, t)
 
 
 @ijit
-def _select(code, p, q, n, s, h, tmp, reward_code, reward_std, key, t):
+def _select(code, p, q, n, s, h, j, tmp, reward_code, reward_std, key, t):
+    """The action of run ``j`` (row ``j`` of the block's state tables) at step ``t``."""
     if code == AGENT_EPSILON_GREEDY:
-        eps = schedule_value(np.int64(p[P_SCHED]), p[P_EXPLORE], p[P_DECAY], p[P_FLOOR], p[P_DURATION], t)
-        return epsilon_greedy(q, eps, key, t)
+        eps = schedule_value(
+            np.int64(p[P_SCHED]), p[P_EXPLORE], p[P_DECAY], p[P_FLOOR], p[P_DURATION], t
+        )
+        return epsilon_greedy(q, j, eps, key, t)
     if code == AGENT_SOFTMAX:
-        tau = schedule_value(np.int64(p[P_SCHED]), 1.0 / p[P_EXPLORE], p[P_DECAY], p[P_FLOOR], p[P_DURATION], t)
-        return softmax(q, 1.0 / tau if tau > 0.0 else math.inf, key, t)
+        tau = schedule_value(
+            np.int64(p[P_SCHED]), 1.0 / p[P_EXPLORE], p[P_DECAY], p[P_FLOOR], p[P_DURATION], t
+        )
+        return softmax(q, j, 1.0 / tau if tau > 0.0 else math.inf, key, t)
     if code == AGENT_UCB:
-        return ucb(q, n, t + 1, p[P_EXPLORE], key, t)
+        return ucb(q, n, j, t + 1, p[P_EXPLORE], key, t)
     if code == AGENT_GRADIENT:
-        return softmax(h, 1.0, key, t)
-    return _thompson(reward_code, p, n, s, reward_std, key, t, tmp)
+        return softmax(h, j, 1.0, key, t)
+    return _thompson(reward_code, p, n, s, j, reward_std, key, t, tmp)
 
 
-@ijit
-def _gradient_update(p, h, tmp, baseline, a, r):
-    # pi = softmax(h) in tmp; then the preference update of Sutton & Barto eq. 2.12.
-    hmax = _best(h)
+@jit
+def _gradient_update(p, h, j, baseline, a, r):
+    # pi = softmax(h[j]); then the preference update of Sutton & Barto eq. 2.12.
+    k = h.shape[1]
+    hmax = h[j, 0]
+    for b in range(1, k):
+        hmax = max(hmax, h[j, b])
     total = 0.0
-    for b in range(h.shape[0]):
-        tmp[b] = math.exp(h[b] - hmax)
-        total += tmp[b]
+    for b in range(k):
+        total += math.exp(h[j, b] - hmax)
     step = p[P_EXPLORE] * (r - baseline)
-    for b in range(h.shape[0]):
-        pi = tmp[b] / total
-        h[b] += step * ((1.0 if b == a else 0.0) - pi)
+    pa = 0.0
+    for b in range(k):
+        pi = math.exp(h[j, b] - hmax) / total
+        if b == a:
+            pa = pi
+        else:
+            h[j, b] -= step * pi
+    h[j, a] += step * (1.0 - pa)
 
 
 @ijit
-def _update(code, p, q, n, s, h, tmp, extra, a, r, t):
-    n[a] += 1.0
-    s[a] += r
+def _update(code, p, q, n, s, h, j, extra, a, r, t):
+    """Learn from reward ``r`` of action ``a`` for run ``j`` at step ``t``."""
+    n[j, a] += 1.0
+    s[j, a] += r
     if code == AGENT_GRADIENT:
         if p[P_BASELINE] > 0.0:
-            extra[0] += (r - extra[0]) / (t + 1.0)
-        _gradient_update(p, h, tmp, extra[0], a, r)
+            extra[j] += (r - extra[j]) / (t + 1.0)
+        _gradient_update(p, h, j, extra[j], a, r)
     elif code != AGENT_THOMPSON:  # Thompson sampling keeps only n and s
         alpha = p[P_ALPHA]
-        q[a] += (alpha if alpha > 0.0 else 1.0 / n[a]) * (r - q[a])
+        q[j, a] += (alpha if alpha > 0.0 else 1.0 / n[j, a]) * (r - q[j, a])
+
+
+@jit
+def _simulate_block(
+    b,
+    reward_code,
+    means_code,
+    means_in,
+    loc,
+    scale,
+    reward_std,
+    drift_std,
+    agent_code,
+    agent_params,
+    roots,
+    run_start,
+    num_runs,
+    num_steps,
+    block_size,
+    block_mean,
+    block_m2,
+    run_mean,
+    run_m2,
+    record,
+    actions_out,
+    rewards_out,
+):
+    """Block ``b``: its runs advance in lockstep (step ``t`` of every run, then
+    ``t + 1``); each run's step is a chain of dependent operations and
+    interleaving independent runs lets the processor overlap them."""
+    k = means_in.shape[1]
+    lo = b * block_size
+    nb = min(lo + block_size, num_runs) - lo
+    means = np.empty((nb, k))
+    q = np.empty((nb, k))
+    n = np.zeros((nb, k))
+    s = np.zeros((nb, k))
+    h = np.zeros((nb, k))
+    tmp = np.empty((1, k))
+    extra = np.zeros(nb)
+    best = np.empty(nb)
+    regret = np.zeros(nb)
+    total = np.zeros(nb)
+    vals = np.empty((NUM_METRICS, nb))
+    env_keys = np.empty(nb, dtype=np.uint64)
+    agent_keys = np.empty(nb, dtype=np.uint64)
+    drift_keys = np.empty(nb, dtype=np.uint64)
+    for j in range(nb):
+        i = run_start + lo + j
+        row = i if means_in.shape[0] > 1 else 0
+        _init_means(
+            means_code, means_in, row, loc, scale, run_key(roots[STREAM_PROBLEM], i), means, j
+        )
+        best[j] = _best(means, j)
+        env_keys[j] = run_key(roots[STREAM_ENV], i)
+        agent_keys[j] = run_key(roots[STREAM_AGENT], i)
+        drift_keys[j] = run_key(roots[STREAM_EXTRA], i)
+        for a in range(k):
+            q[j, a] = agent_params[P_INIT]
+    for t in range(num_steps):
+        for j in range(nb):
+            a = _select(
+                agent_code,
+                agent_params,
+                q,
+                n,
+                s,
+                h,
+                j,
+                tmp,
+                reward_code,
+                reward_std,
+                agent_keys[j],
+                t,
+            )
+            mean = means[j, a]
+            r = _reward(reward_code, mean, reward_std, env_keys[j], t, a, k)
+            regret[j] += best[j] - mean
+            total[j] += r
+            vals[M_REWARD, j] = r
+            vals[M_OPTIMAL, j] = 1.0 if mean >= best[j] else 0.0
+            vals[M_REGRET, j] = regret[j]
+            if record:
+                actions_out[run_start + lo + j, t] = a
+                rewards_out[run_start + lo + j, t] = r
+            _update(agent_code, agent_params, q, n, s, h, j, extra, a, r, t)
+            if drift_std > 0.0:
+                _drift(reward_code, means, j, drift_std, drift_keys[j], t)
+                best[j] = _best(means, j)
+        for m in range(NUM_METRICS):
+            block_mean[m, b, t], block_m2[m, b, t] = block_moments(vals, m, nb)
+    for j in range(nb):
+        total[j] /= num_steps
+    run_mean[0, b, 0], run_m2[0, b, 0] = block_moments(total.reshape(1, nb), 0, nb)
 
 
 @pjit
@@ -186,55 +293,37 @@ def _simulate_bandits(
 ):
     """Simulate runs ``run_start .. run_start + num_runs - 1`` in blocks of ``block_size``.
 
-    Writes ``block_mean``/``block_m2[NUM_METRICS, num_blocks, num_steps]`` (per-step
-    curves per block), ``run_mean``/``run_m2[1, num_blocks, 1]`` (per-run average
-    reward per block) and, when ``record``, ``actions_out``/``rewards_out[i, t]``
-    for global run index ``i``.
+    Writes ``block_mean``/``block_m2[NUM_METRICS, num_blocks, num_steps]`` (two-pass
+    moments per block and step), ``run_mean``/``run_m2[1, num_blocks, 1]`` (each
+    run's average reward) and, when ``record``, ``actions_out``/``rewards_out[i, t]``
+    for global run index ``i``. The parallel loop only dispatches blocks: numba's
+    parallel passes are slow on large loop bodies (compiling the fused body
+    inside ``prange`` took 46 s, as a serial function a few seconds).
     """
-    k = means_in.shape[1]
     loc, scale, reward_std = problem_params[0], problem_params[1], problem_params[2]
     num_blocks = (num_runs + block_size - 1) // block_size
     for b in prange(num_blocks):
-        means = np.empty(k)
-        q = np.empty(k)
-        n = np.empty(k)
-        s = np.empty(k)
-        h = np.empty(k)
-        tmp = np.empty(k)
-        extra = np.zeros(1)
-        lo = b * block_size
-        hi = min(lo + block_size, num_runs)
-        for j in range(lo, hi):
-            i = run_start + j
-            inv_n = 1.0 / (j - lo + 1)
-            row = i if means_in.shape[0] > 1 else 0
-            _init_means(means_code, means_in, row, loc, scale, run_key(roots[STREAM_PROBLEM], i), means)
-            env_key = run_key(roots[STREAM_ENV], i)
-            agent_key = run_key(roots[STREAM_AGENT], i)
-            drift_key = run_key(roots[STREAM_EXTRA], i)
-            q[:] = agent_params[P_INIT]
-            n[:] = 0.0
-            s[:] = 0.0
-            h[:] = 0.0
-            extra[0] = 0.0
-            best = _best(means)
-            regret = 0.0
-            total = 0.0
-            for t in range(num_steps):
-                a = _select(agent_code, agent_params, q, n, s, h, tmp, reward_code, reward_std, agent_key, t)
-                r = _reward(reward_code, means[a], reward_std, env_key, t, a, k)
-                regret += best - means[a]
-                total += r
-                welford_add(block_mean[M_REWARD, b], block_m2[M_REWARD, b], t, r, inv_n)
-                welford_add(
-                    block_mean[M_OPTIMAL, b], block_m2[M_OPTIMAL, b], t, 1.0 if means[a] >= best else 0.0, inv_n
-                )
-                welford_add(block_mean[M_REGRET, b], block_m2[M_REGRET, b], t, regret, inv_n)
-                if record:
-                    actions_out[i, t] = a
-                    rewards_out[i, t] = r
-                _update(agent_code, agent_params, q, n, s, h, tmp, extra, a, r, t)
-                if drift_std > 0.0:
-                    _drift(reward_code, means, drift_std, drift_key, t)
-                    best = _best(means)
-            welford_add(run_mean[0, b], run_m2[0, b], 0, total / num_steps, inv_n)
+        _simulate_block(
+            b,
+            reward_code,
+            means_code,
+            means_in,
+            loc,
+            scale,
+            reward_std,
+            drift_std,
+            agent_code,
+            agent_params,
+            roots,
+            run_start,
+            num_runs,
+            num_steps,
+            block_size,
+            block_mean,
+            block_m2,
+            run_mean,
+            run_m2,
+            record,
+            actions_out,
+            rewards_out,
+        )

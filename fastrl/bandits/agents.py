@@ -97,7 +97,9 @@ class EpsilonGreedy:
 
     def _params(self):
         s = self.schedule
-        return _vector(AGENT_EPSILON_GREEDY, self.epsilon, _alpha(self.alpha), self.initial_value, s)
+        return _vector(
+            AGENT_EPSILON_GREEDY, self.epsilon, _alpha(self.alpha), self.initial_value, s
+        )
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,9 @@ class ThompsonSampling:
 
     def __post_init__(self):
         object.__setattr__(self, "prior_mean", check_real("prior_mean", self.prior_mean))
-        object.__setattr__(self, "prior_std", check_real("prior_std", self.prior_std, low=0.0, low_open=True))
+        object.__setattr__(
+            self, "prior_std", check_real("prior_std", self.prior_std, low=0.0, low_open=True)
+        )
 
     def _params(self):
         return _vector(AGENT_THOMPSON, 0.0, prior_mean=self.prior_mean, prior_std=self.prior_std)

@@ -61,8 +61,10 @@ class BernoulliBandit:
             check_int("num_arms", self.num_arms, low=1)
             return
         probs = check_probabilities("probs", self.probs, ndim=(1, 2))
-        if probs.shape[-1] < 1:
-            raise ValueError(f"probs must have at least one arm, got shape {probs.shape}")
+        if probs.size == 0:
+            raise ValueError(
+                f"probs must have at least one arm and one row, got shape {probs.shape}"
+            )
         object.__setattr__(self, "probs", _readonly(probs))
         object.__setattr__(self, "num_arms", int(probs.shape[-1]))
 
@@ -83,7 +85,11 @@ class BernoulliBandit:
         return REWARD_BERNOULLI, MEANS_GIVEN, np.atleast_2d(self.probs), (0.0, 1.0, 0.0)
 
     def __repr__(self) -> str:
-        what = f"random, num_arms={self.num_arms}" if self.probs is None else f"probs={self.probs.tolist()}"
+        what = (
+            f"random, num_arms={self.num_arms}"
+            if self.probs is None
+            else f"probs={self.probs.tolist()}"
+        )
         return f"BernoulliBandit({what}, drift_std={self.drift_std})"
 
 
@@ -117,7 +123,9 @@ class GaussianBandit:
     mean_std: float = 1.0
 
     def __post_init__(self):
-        object.__setattr__(self, "reward_std", check_real("reward_std", self.reward_std, low=0.0, low_open=True))
+        object.__setattr__(
+            self, "reward_std", check_real("reward_std", self.reward_std, low=0.0, low_open=True)
+        )
         object.__setattr__(self, "drift_std", check_real("drift_std", self.drift_std, low=0.0))
         object.__setattr__(self, "mean_offset", check_real("mean_offset", self.mean_offset))
         object.__setattr__(self, "mean_std", check_real("mean_std", self.mean_std, low=0.0))
@@ -125,8 +133,10 @@ class GaussianBandit:
             check_int("num_arms", self.num_arms, low=1)
             return
         means = check_array("means", self.means, ndim=(1, 2))
-        if means.shape[-1] < 1:
-            raise ValueError(f"means must have at least one arm, got shape {means.shape}")
+        if means.size == 0:
+            raise ValueError(
+                f"means must have at least one arm and one row, got shape {means.shape}"
+            )
         object.__setattr__(self, "means", _readonly(means))
         object.__setattr__(self, "num_arms", int(means.shape[-1]))
 

@@ -9,7 +9,7 @@ import numpy as np
 from fastrl._chunks import BLOCK_SIZE, block_counts, chunk_runs
 from fastrl._progress import Progress
 from fastrl.bandits._kernels import NUM_METRICS, _simulate_bandits
-from fastrl.bandits.agents import EpsilonGreedy, GradientBandit, Softmax, ThompsonSampling, UCB
+from fastrl.bandits.agents import UCB, EpsilonGreedy, GradientBandit, Softmax, ThompsonSampling
 from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
 from fastrl.rng import check_seed, stream_roots
 from fastrl.stats import Accumulator
@@ -68,7 +68,12 @@ class BanditResult:
         steps = np.arange(1, self.steps + 1)
         parts = [
             pd.DataFrame(
-                {"step": steps, "metric": name, "mean": getattr(self, name), "se": getattr(self, name + "_se")}
+                {
+                    "step": steps,
+                    "metric": name,
+                    "mean": getattr(self, name),
+                    "se": getattr(self, name + "_se"),
+                }
             )
             for name in _METRICS
         ]
@@ -135,13 +140,18 @@ def simulate(
     check_bool("progress", progress)
     block_size = check_int("_block_size", _block_size, low=1)
     reward_code, means_code, means_in, params = problem._codes()
+    # A writable copy: the problem's arrays are read-only, and numba compiles a
+    # separate specialization of the kernel for read-only arrays (K5).
+    means_in = np.array(means_in, dtype=np.float64, order="C")
     if means_in.shape[0] > 1 and means_in.shape[0] != runs:
         raise ValueError(
             f"runs must equal the number of per-run rows of the problem ({means_in.shape[0]}), got {runs}"
         )
     agent_code, agent_params = agent._params()
     roots = stream_roots(seed)
-    actions = np.zeros((runs, steps), dtype=np.int64) if record_runs else np.zeros((0, 0), dtype=np.int64)
+    actions = (
+        np.zeros((runs, steps), dtype=np.int64) if record_runs else np.zeros((0, 0), dtype=np.int64)
+    )
     rewards = np.zeros((runs, steps)) if record_runs else np.zeros((0, 0))
     curves = Accumulator(NUM_METRICS, steps)
     per_run = Accumulator(1, 1)

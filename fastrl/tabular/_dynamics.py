@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastrl._jit import jit
-from fastrl.policies import FIRST_FREE_SLOT, categorical
+from fastrl._jit import ijit
+from fastrl.policies import FIRST_FREE_SLOT
 
 SLOT_TRANSITION = FIRST_FREE_SLOT
 SLOT_RESET = FIRST_FREE_SLOT + 1
@@ -25,13 +25,22 @@ SLOT_RESET = FIRST_FREE_SLOT + 1
 FIRST_AGENT_SLOT = FIRST_FREE_SLOT + 2
 
 
-@jit
+@ijit
 def sample_initial(initial, n, u):
     """An initial state of MDP ``n`` given a uniform ``u`` in [0, 1)."""
-    return categorical(initial[n], 1.0, u)
+    acc = 0.0
+    last = 0
+    for s in range(initial.shape[1]):
+        w = initial[n, s]
+        if w > 0.0:
+            acc += w
+            last = s
+            if u < acc:
+                break
+    return np.int64(last)
 
 
-@jit
+@ijit
 def env_step(next_state, prob, reward, terminated, n, s, a, u):
     """Sample a successor of ``(s, a)`` in MDP ``n`` with uniform ``u`` in [0, 1).
 
@@ -39,11 +48,11 @@ def env_step(next_state, prob, reward, terminated, n, s, a, u):
     whose cumulative probability exceeds ``u`` is taken; if rounding leaves
     ``u`` above the total, the last entry with positive probability is taken.
     """
-    p = prob[n, s, a]
+    # Index the 4-D arrays directly: slicing a row here cost reference counting per step.
     acc = 0.0
     last = 0
-    for k in range(p.shape[0]):
-        pk = p[k]
+    for k in range(prob.shape[3]):
+        pk = prob[n, s, a, k]
         if pk > 0.0:
             acc += pk
             last = k

@@ -29,6 +29,9 @@ def _episode_stats(
     next_state, prob, reward, terminated, initial, probs, actions, deterministic,
     n, p, env_key, agent_key, episodes, max_steps, out_mean, out_m2, out_success, out_length, j,
 ):  # fmt: skip
+    # Policies as one 2-D table: a row view per step would cost reference counting.
+    num_states = probs.shape[1]
+    probs2 = probs.reshape(probs.shape[0] * num_states, probs.shape[2])
     t = np.int64(0)
     mean = 0.0
     m2 = 0.0
@@ -42,7 +45,10 @@ def _episode_stats(
                 a = actions[p, s]
             else:
                 a = categorical(
-                    probs[p, s], 1.0, rng.uniform(agent_key, rng.counter(t, SLOT_ACTION))
+                    probs2,
+                    p * num_states + s,
+                    1.0,
+                    rng.uniform(agent_key, rng.counter(t, SLOT_ACTION)),
                 )
             u = rng.uniform(env_key, rng.counter(t, SLOT_TRANSITION))
             s_next, r, term = env_step(next_state, prob, reward, terminated, n, s, a, u)

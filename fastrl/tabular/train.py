@@ -342,7 +342,9 @@ class TabularComparison:
                 ("policy_value", res.policy_value[np.isfinite(res.policy_value)]),
             ):
                 row[col] = float(x.mean()) if x.size else math.nan
-                row[col + "_se"] = float(x.std(ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.nan
+                row[col + "_se"] = (
+                    float(x.std(ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.nan
+                )
             row["policy_value_runs"] = int(np.isfinite(res.policy_value).sum())
             rows[name] = row
         return pd.DataFrame.from_dict(rows, orient="index")

@@ -1,0 +1,118 @@
+"""Seeding, autoreset modes and cheap argument checks shared by the environments."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from gymnasium.vector import AutoresetMode
+
+from fastrl import rng
+from fastrl.gym._kernels import MODE_DISABLED, MODE_NEXT_STEP, MODE_SAME_STEP, _derive_keys
+
+_MODE_CODES = {
+    AutoresetMode.NEXT_STEP: MODE_NEXT_STEP,
+    AutoresetMode.SAME_STEP: MODE_SAME_STEP,
+    AutoresetMode.DISABLED: MODE_DISABLED,
+}
+
+
+def autoreset_mode(value) -> AutoresetMode:
+    """An :class:`~gymnasium.vector.AutoresetMode` from the enum or its string value."""
+    if isinstance(value, AutoresetMode):
+        return value
+    try:
+        return AutoresetMode(value)
+    except ValueError:
+        valid = [m.value for m in AutoresetMode]
+        raise ValueError(
+            f"autoreset_mode must be an AutoresetMode or one of {valid}, got {value!r}"
+        )
+
+
+def mode_code(mode: AutoresetMode) -> int:
+    return _MODE_CODES[mode]
+
+
+def episode_limit(max_episode_steps, default) -> int:
+    """The episode limit for the kernels: the argument, else the default; 0 means none."""
+    value = default if max_episode_steps is None else max_episode_steps
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"max_episode_steps must be a positive integer or None, got {value!r}")
+    return int(value)
+
+
+def fresh_seed() -> int:
+    """A seed from the operating system's entropy, for environments never given one."""
+    return int(np.random.SeedSequence().entropy)
+
+
+def stream_keys(seeds) -> np.ndarray:
+    """uint64 keys of shape ``(len(seeds), NUM_STREAMS)``: run 0 of every stream kind per seed.
+
+    A sub-environment reset with seed ``s`` therefore draws exactly what a
+    single environment reset with seed ``s`` draws.
+    """
+    roots = np.array([rng.stream_roots(seed) for seed in seeds], dtype=np.uint64)
+    roots = roots.reshape(-1)
+    out = np.empty(roots.shape[0], dtype=np.uint64)
+    _derive_keys(roots, out)
+    return out.reshape(len(seeds), rng.NUM_STREAMS)
+
+
+def vector_seeds(seed, num_envs: int) -> list[int | None]:
+    """Gymnasium's vector seeding: None, an int (``seed + j`` for env ``j``) or a list."""
+    if seed is None:
+        return [None] * num_envs
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        base = rng.check_seed(seed)
+        return [base + j for j in range(num_envs)]
+    if isinstance(seed, list | tuple | np.ndarray):
+        seeds = list(seed)
+        if len(seeds) != num_envs:
+            raise ValueError(f"seed must have num_envs={num_envs} entries, got {len(seeds)}")
+        return [None if x is None else rng.check_seed(x) for x in seeds]
+    raise TypeError(f"seed must be None, a non-negative int or a list of them, got {seed!r}")
+
+
+def reset_mask(options, num_envs: int) -> np.ndarray | None:
+    """``options["reset_mask"]`` checked as Gymnasium does (bool array, shape, any True)."""
+    if options is None or "reset_mask" not in options:
+        return None
+    mask = options["reset_mask"]
+    if not isinstance(mask, np.ndarray):
+        raise TypeError(f"options['reset_mask'] must be a numpy array, got {type(mask)}")
+    if mask.shape != (num_envs,):
+        raise ValueError(f"options['reset_mask'] must have shape ({num_envs},), got {mask.shape}")
+    if mask.dtype != np.bool_:
+        raise TypeError(f"options['reset_mask'] must have dtype bool, got {mask.dtype}")
+    if not mask.any():
+        raise ValueError("options['reset_mask'] must contain at least one True value")
+    return np.ascontiguousarray(mask)
+
+
+def check_actions(actions, num_envs: int, num_actions: int) -> np.ndarray:
+    """Actions as a contiguous int64 array of shape (num_envs,) in [0, num_actions).
+
+    One reduction checks the range: negative values viewed as uint64 are huge.
+    """
+    arr = np.asarray(actions)
+    if arr.shape != (num_envs,):
+        raise ValueError(f"actions must have shape ({num_envs},), got {arr.shape}")
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"actions must be integers, got dtype {arr.dtype}")
+    if arr.dtype != np.int64 or not arr.flags.c_contiguous:
+        arr = np.ascontiguousarray(arr, dtype=np.int64)
+    if num_envs and arr.view(np.uint64).max() >= np.uint64(num_actions):
+        bad = arr[(arr < 0) | (arr >= num_actions)][0]
+        raise ValueError(f"actions must lie in [0, {num_actions}), got {bad}")
+    return arr
+
+
+def readonly(arr: np.ndarray) -> np.ndarray:
+    """A read-only C-contiguous view, so every kernel compiles one specialization."""
+    view = np.ascontiguousarray(arr).view()
+    view.setflags(write=False)
+    return view

@@ -1,0 +1,137 @@
+"""Hypothesis strategies for bandit configurations, valid and invalid (T3)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+
+from fastrl.bandits import (
+    UCB,
+    BernoulliBandit,
+    EpsilonGreedy,
+    GaussianBandit,
+    GradientBandit,
+    Softmax,
+    ThompsonSampling,
+)
+from fastrl.schedules import Schedule
+
+MAX_ARMS = 6
+
+
+def reals(low: float, high: float) -> st.SearchStrategy[float]:
+    """Finite floats in [low, high], boundaries included."""
+    return st.floats(low, high, allow_nan=False, allow_infinity=False)
+
+
+def positive(high: float) -> st.SearchStrategy[float]:
+    """Floats in [1e-3, high] (small enough values that 1 / x**2 stays finite)."""
+    return reals(1e-3, high)
+
+
+step_sizes = st.none() | st.floats(1e-3, 1.0, allow_nan=False) | st.just(1.0)
+
+schedules = st.one_of(
+    st.none(),
+    st.sampled_from(["constant", "1/t"]),
+    st.builds(Schedule, st.just("exponential"), decay=reals(1e-3, 1.0), floor=reals(0.0, 0.5)),
+    st.builds(
+        Schedule,
+        st.just("linear"),
+        floor=reals(0.0, 1.0),
+        duration=st.integers(1, 50),
+    ),
+)
+
+agents = st.one_of(
+    st.builds(
+        EpsilonGreedy,
+        epsilon=reals(0.0, 1.0),
+        alpha=step_sizes,
+        initial_value=reals(-10.0, 10.0),
+        schedule=schedules,
+    ),
+    st.builds(
+        Softmax,
+        beta=positive(1e3),
+        alpha=step_sizes,
+        initial_value=reals(-10.0, 10.0),
+        schedule=schedules,
+    ),
+    st.builds(UCB, c=reals(0.0, 10.0), alpha=step_sizes),
+    st.builds(GradientBandit, alpha=positive(10.0), baseline=st.booleans()),
+    st.builds(ThompsonSampling, prior_mean=reals(-10.0, 10.0), prior_std=positive(100.0)),
+)
+
+
+@st.composite
+def problems(draw, runs: int):
+    """A problem for ``runs`` runs: given values (shared or one row per run) or drawn ones."""
+    k = draw(st.integers(1, MAX_ARMS))
+    drift = draw(st.just(0.0) | reals(0.0, 0.5))
+    kind = draw(st.sampled_from(["bernoulli", "bernoulli-random", "gaussian", "testbed"]))
+    rows = draw(st.sampled_from([0, 1, runs]))  # 0: 1-D values
+    shape = (k,) if rows == 0 else (rows, k)
+    if kind == "bernoulli":
+        probs = draw(
+            st.lists(reals(0.0, 1.0), min_size=math.prod(shape), max_size=math.prod(shape))
+        )
+        return BernoulliBandit(np.reshape(probs, shape), drift_std=drift)
+    if kind == "bernoulli-random":
+        return BernoulliBandit.random(k, drift_std=drift)
+    if kind == "gaussian":
+        means = draw(
+            st.lists(reals(-100.0, 100.0), min_size=math.prod(shape), max_size=math.prod(shape))
+        )
+        return GaussianBandit(
+            np.reshape(means, shape), reward_std=draw(positive(10.0)), drift_std=drift
+        )
+    return GaussianBandit.testbed(
+        num_arms=k,
+        mean_offset=draw(reals(-10.0, 10.0)),
+        mean_std=draw(reals(0.0, 5.0)),
+        reward_std=draw(positive(10.0)),
+        drift_std=drift,
+    )
+
+
+@st.composite
+def configs(draw):
+    """``(problem, agent, runs, steps, seed)`` of a small valid simulation."""
+    runs = draw(st.integers(1, 5))
+    steps = draw(st.integers(1, 8))
+    seed = draw(st.integers(0, 2**64))
+    return draw(problems(runs)), draw(agents), runs, steps, seed
+
+
+# --- invalid values ------------------------------------------------------------------------
+
+nan_or_inf = st.sampled_from([math.nan, math.inf, -math.inf])
+not_a_number = st.one_of(
+    st.text(max_size=3),
+    st.none(),
+    st.lists(st.integers(), max_size=2),
+    st.just(True),
+    st.just(False),
+)
+
+
+def outside(low: float, high: float, *, low_open: bool = False) -> st.SearchStrategy[float]:
+    """Floats (incl. NaN and inf) not in [low, high] (or (low, high] with ``low_open``)."""
+    below = st.floats(max_value=low, allow_nan=False).filter(
+        lambda x: x < low or (low_open and x == low)
+    )
+    above = st.floats(min_value=high, allow_nan=False).filter(lambda x: x > high)
+    return st.one_of(below, above, nan_or_inf)
+
+
+non_integers = st.one_of(
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.text(max_size=3),
+    st.none(),
+    st.just(np.float64(3.0)),
+)
+negative_integers = st.integers(max_value=0)

@@ -1,0 +1,177 @@
+"""Action selectors on one row of values: addresses, distributions (5 SE), edge cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from fastrl import policies, rng
+from fastrl._jit import jit
+
+KEY = np.uint64(0xC0FFEE)
+DRAWS = 60_000
+
+ARGMAX, EPSILON, SOFTMAX, UCB = range(4)
+
+
+@jit
+def _counts(kind, q, n, t, param, key, num):
+    # Frequencies of each action over steps 0 .. num - 1 (one compile for all selectors).
+    counts = np.zeros(q.shape[0], dtype=np.int64)
+    for step in range(num):
+        if kind == 0:
+            a = policies.argmax_random(q, key, step)
+        elif kind == 1:
+            a = policies.epsilon_greedy(q, param, key, step)
+        elif kind == 2:
+            a = policies.softmax(q, param, key, step)
+        else:
+            a = policies.ucb(q, n, t, param, key, step)
+        counts[a] += 1
+    return counts
+
+
+def frequencies(kind, q, param=0.0, n=None, t=1, num=DRAWS, key=KEY):
+    q = np.asarray(q, dtype=np.float64)
+    n = np.ones_like(q) if n is None else np.asarray(n, dtype=np.float64)
+    return _counts(kind, q, n, t, float(param), key, num)
+
+
+def assert_distribution(counts, probs):
+    """Every count within 5 binomial standard errors of its expectation (exact for p = 0, 1)."""
+    num = counts.sum()
+    probs = np.asarray(probs, dtype=np.float64)
+    se = np.sqrt(num * probs * (1 - probs))
+    assert np.all(np.abs(counts - num * probs) <= 5 * se + 1e-9), (counts, num * probs)
+
+
+# --- argmax_random -------------------------------------------------------------------------
+
+
+def test_argmax_without_ties_is_argmax():
+    for q in ([0.1, 0.5, 0.2], [3.0], [-1.0, -2.0, -0.5, -7.0], [np.inf, 1.0, 2.0]):
+        assert policies.argmax_random(np.array(q), KEY, 0) == int(np.argmax(q))
+        assert_distribution(frequencies(ARGMAX, q, num=500), np.eye(len(q))[np.argmax(q)])
+
+
+def test_argmax_ties_uniform():
+    assert_distribution(frequencies(ARGMAX, np.zeros(4)), [0.25] * 4)
+    assert_distribution(frequencies(ARGMAX, [1.0, 3.0, 3.0, 0.0, 3.0]), [0, 1 / 3, 1 / 3, 0, 1 / 3])
+    assert_distribution(frequencies(ARGMAX, [5.0, 5.0]), [0.5, 0.5])
+
+
+def test_argmax_tie_uses_documented_address():
+    q = np.array([2.0, 0.0, 2.0, 2.0])
+    for step in range(50):
+        pick = rng.randint(KEY, np.uint64(step * 16 + policies.SLOT_TIE), 3)
+        assert policies.argmax_random(q, KEY, step) == [0, 2, 3][pick]
+
+
+# --- epsilon_greedy ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("epsilon", [0.0, 0.2, 1.0])
+def test_epsilon_greedy_distribution(epsilon):
+    q = [0.0, 1.0, 0.0, 0.0]
+    probs = np.full(4, epsilon / 4)
+    probs[1] += 1 - epsilon
+    assert_distribution(frequencies(EPSILON, q, epsilon), probs)
+
+
+def test_epsilon_greedy_addresses():
+    q = np.array([0.0, 1.0, 0.5])
+    for step in range(200):
+        explore = rng.uniform(KEY, np.uint64(step * 16 + policies.SLOT_EXPLORE)) < 0.3
+        expected = (
+            rng.randint(KEY, np.uint64(step * 16 + policies.SLOT_ACTION), 3) if explore else 1
+        )
+        assert policies.epsilon_greedy(q, 0.3, KEY, step) == expected
+
+
+# --- softmax -------------------------------------------------------------------------------
+
+
+def boltzmann(q, beta):
+    w = np.exp(beta * (np.asarray(q) - np.max(q)))
+    return w / w.sum()
+
+
+@pytest.mark.parametrize("beta", [0.5, 2.0, 10.0])
+def test_softmax_frequencies(beta):
+    q = [0.0, 0.5, 1.0, -1.0]
+    assert_distribution(frequencies(SOFTMAX, q, beta), boltzmann(q, beta))
+
+
+def test_softmax_huge_values_do_not_overflow():
+    q = [1000.0, 999.0, 0.0]
+    counts = frequencies(SOFTMAX, q, 1.0)
+    assert_distribution(counts, boltzmann(q, 1.0))
+    q = [1e300, -1e300, 1e300]
+    assert_distribution(frequencies(SOFTMAX, q, 1e10), [0.5, 0.0, 0.5])
+
+
+def test_softmax_infinite_beta_is_greedy():
+    assert_distribution(frequencies(SOFTMAX, [0.0, 1.0, 0.9], math.inf, num=1000), [0, 1, 0])
+    # ties still broken at random, with argmax_random's address
+    q = np.array([1.0, 1.0, 0.0])
+    for step in range(20):
+        assert policies.softmax(q, math.inf, KEY, step) == policies.argmax_random(q, KEY, step)
+    assert_distribution(frequencies(SOFTMAX, q, math.inf), [0.5, 0.5, 0.0])
+
+
+def test_softmax_address():
+    q = np.array([0.0, 1.0, 2.0])
+    p = np.cumsum(boltzmann(q, 1.0))
+    for step in range(200):
+        u = rng.uniform(KEY, np.uint64(step * 16 + policies.SLOT_ACTION))
+        assert policies.softmax(q, 1.0, KEY, step) == int(np.searchsorted(p, u, side="right"))
+
+
+# --- ucb -----------------------------------------------------------------------------------
+
+
+def test_ucb_untried_first_uniformly():
+    q = np.array([9.0, 0.0, 9.0, -5.0])
+    n = np.array([1.0, 0.0, 2.0, 0.0])
+    assert_distribution(frequencies(UCB, q, 2.0, n=n, t=5), [0, 0.5, 0, 0.5])
+    n_one = np.array([3.0, 3.0, 0.0, 3.0])
+    assert_distribution(frequencies(UCB, q, 2.0, n=n_one, t=5, num=500), [0, 0, 1, 0])
+
+
+def test_ucb_formula():
+    q = np.array([0.5, 0.4, 0.1])
+    n = np.array([10.0, 2.0, 5.0])
+    t, c = 20, 1.0
+    values = q + c * np.sqrt(np.log(t) / n)
+    assert int(np.argmax(values)) == 1
+    assert policies.ucb(q, n, t, c, KEY, 0) == 1
+    # c = 0 is greedy on q; a large c prefers the least-tried arm.
+    assert policies.ucb(q, n, t, 0.0, KEY, 0) == 0
+    assert policies.ucb(q, n, t, 100.0, KEY, 0) == 1
+    assert policies.ucb(q, np.array([10.0, 50.0, 40.0]), t, 100.0, KEY, 0) == 0
+    # At t = 1, ln t = 0: ties of q are broken at random.
+    assert_distribution(
+        frequencies(UCB, [1.0, 1.0, 0.0], 2.0, n=[1.0, 1.0, 1.0], t=1), [0.5, 0.5, 0]
+    )
+
+
+# --- categorical ---------------------------------------------------------------------------
+
+
+def test_categorical():
+    w = np.array([0.2, 0.0, 0.5, 0.3])
+    assert policies.categorical(w, 1.0, 0.0) == 0
+    assert policies.categorical(w, 1.0, 0.1999) == 0
+    assert policies.categorical(w, 1.0, 0.2) == 2
+    assert policies.categorical(w, 1.0, 0.69) == 2
+    assert policies.categorical(w, 1.0, 0.71) == 3
+    assert policies.categorical(w, 1.0, 1.0 - 2.0**-53) == 3
+    # A total slightly above the sum (rounding) falls back to the last positive weight.
+    assert policies.categorical(np.array([0.5, 0.5, 0.0]), 1.0 + 1e-9, 1.0 - 2.0**-53) == 1
+    # Unnormalised weights; a grid of u gives the weights' proportions exactly.
+    w = np.array([0.0, 3.0, 1.0, 0.0, 4.0])
+    grid = (np.arange(8000) + 0.5) / 8000
+    picks = np.array([policies.categorical(w, 8.0, u) for u in grid])
+    np.testing.assert_array_equal(np.bincount(picks, minlength=5), [0, 3000, 1000, 0, 4000])
