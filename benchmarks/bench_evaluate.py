@@ -8,10 +8,10 @@ for a few policies; ``episodes_per_s`` of both lets the ratio be read per episod
 
 from __future__ import annotations
 
-import gymnasium as gym
 import numba
 import pytest
 
+from fastrl._baselines import gymnasium_evaluate_loop
 from fastrl.tabular import evaluate, frozen_lake, random_policies
 
 
@@ -42,24 +42,12 @@ def test_evaluate_fastrl(benchmark):
     _record(benchmark, num_policies * episodes, steps)
 
 
-def _gymnasium_loop(policies, episodes):
-    env = gym.make("FrozenLake-v1", is_slippery=True)
-    steps = 0
-    for j, pol in enumerate(policies):
-        for e in range(episodes):
-            s, _ = env.reset(seed=j * episodes + e)
-            done = False
-            while not done:
-                s, r, term, trunc, _ = env.step(int(pol[s]))
-                steps += 1
-                done = term or trunc
-    return steps
-
-
 @pytest.mark.benchmark(group="evaluate-frozenlake-4x4")
-def test_evaluate_gymnasium_loop(benchmark):
+def test_evaluategymnasium_evaluate_loop(benchmark):
     num_policies = 2 if benchmark.disabled else 20
     episodes = 100
     pols = random_policies(16, 4, num_policies, seed=0)
-    steps = benchmark.pedantic(_gymnasium_loop, args=(pols, episodes), rounds=1, iterations=1)
+    steps = benchmark.pedantic(
+        gymnasium_evaluate_loop, args=(pols, episodes), rounds=1, iterations=1
+    )
     _record(benchmark, num_policies * episodes, steps)

@@ -13,39 +13,13 @@ from __future__ import annotations
 import time
 
 import numba
-import numpy as np
 import pytest
 
+from fastrl._baselines import gymnasium_q_learning
 from fastrl.tabular import QLearning, frozen_lake, train
 
 GROUP = "tabular-learning"
 AGENT = QLearning(alpha=0.1, gamma=0.99, epsilon=0.1)
-
-
-def _gym_q_learning(num_steps: int, seed: int = 0) -> float:
-    """Steps per second of tabular Q-learning on Gymnasium's FrozenLake-v1 in Python."""
-    import gymnasium as gym
-
-    env = gym.make("FrozenLake-v1")
-    gen = np.random.default_rng(seed)
-    q = np.zeros((16, 4))
-    s, _ = env.reset(seed=seed)
-    start = time.perf_counter()
-    for _ in range(num_steps):
-        if gen.random() < AGENT.epsilon:
-            a = int(gen.integers(4))
-        else:
-            row = q[s]
-            a = int(gen.choice(np.flatnonzero(row == row.max())))
-        s_next, r, term, trunc, _ = env.step(a)
-        target = r if term else r + AGENT.gamma * q[s_next].max()
-        q[s, a] += AGENT.alpha * (target - q[s, a])
-        s = s_next
-        if term or trunc:
-            s, _ = env.reset()
-    elapsed = time.perf_counter() - start
-    env.close()
-    return num_steps / elapsed
 
 
 def _fastrl(runs: int, episodes: int) -> tuple[float, int]:
@@ -70,7 +44,7 @@ def test_fastrl_q_learning_frozen_lake(benchmark):
     else:
         steps = benchmark.pedantic(run, rounds=3, iterations=1)
     steps_per_s = max(best)
-    baseline = _gym_q_learning(2_000 if not benchmark.disabled else 200)
+    baseline = gymnasium_q_learning(2_000 if not benchmark.disabled else 200)
     benchmark.extra_info.update(
         steps_per_s=steps_per_s,
         env_steps=steps,
@@ -90,7 +64,7 @@ def test_gymnasium_q_learning_frozen_lake(benchmark):
     rates = []
 
     def run():
-        rates.append(_gym_q_learning(num_steps))
+        rates.append(gymnasium_q_learning(num_steps))
 
     if benchmark.disabled:
         benchmark(run)

@@ -12,6 +12,7 @@ import numba
 import numpy as np
 import pytest
 
+from fastrl._baselines import dense_numpy_value_iteration
 from fastrl.tabular import frozen_lake, random_map, stack, value_iteration
 
 GAMMA = 0.99
@@ -20,25 +21,6 @@ TOL = 1e-8
 
 def _maps(n):
     return [frozen_lake(desc=random_map(8, 0.8, seed)) for seed in range(n)]
-
-
-def dense_numpy_value_iteration(mdps, gamma, tol, max_iter=100_000):
-    """All maps in lockstep: ``Q = r + gamma * C @ V`` with dense (S*A, S) matrices."""
-    dense = [m.to_dense(with_terminated=True) for m in mdps]
-    r = np.stack([(P * R).sum(-1) for P, R, _ in dense])
-    C = np.stack([gamma * (P - T) for P, _, T in dense])
-    N, S, A = r.shape
-    C = C.reshape(N, S * A, S)
-    v = np.zeros((N, S))
-    it = 0
-    while it < max_iter:
-        it += 1
-        v_new = (r + (C @ v[:, :, None]).reshape(N, S, A)).max(-1)
-        delta = np.abs(v_new - v).max()
-        v = v_new
-        if delta < tol:
-            break
-    return v, it
 
 
 def _record(benchmark, maps, sweeps_states):

@@ -14,6 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fastrl._baselines import (
+    dense_numpy_value_iteration,
+    gymnasium_evaluate_loop,
+    gymnasium_q_learning,
+    numpy_testbed,
+    tutorial_python_loop,
+)
 from fastrl.bandits import BernoulliBandit, EpsilonGreedy, GaussianBandit, Softmax, simulate
 
 TUTORIAL_PROBS = (0.7, 0.3)
@@ -33,26 +40,6 @@ def tutorial_fastrl(scale: float = 1.0):
     return 2 * runs * steps, call
 
 
-def tutorial_python_loop(runs: int, steps: int, seed: int = 0) -> np.ndarray:
-    """A shortened copy of the tutorial's loop: one step at a time in Python and numpy."""
-    g = np.random.default_rng(seed)
-    probs = np.array(TUTORIAL_PROBS)
-    curve = np.zeros((2, steps))
-    for kind in range(2):
-        for _ in range(runs):
-            q = np.array([0.5, 0.5])
-            for t in range(steps):
-                if kind == 0:
-                    a = g.integers(2) if g.random() < 0.1 else int(np.argmax(q))
-                else:
-                    p = np.exp(5.0 * q) / np.sum(np.exp(5.0 * q))
-                    a = g.choice(2, p=p)
-                r = 1.0 if g.random() < probs[a] else 0.0
-                q[a] += 0.1 * (r - q[a])
-                curve[kind, t] += r
-    return curve / runs
-
-
 def tutorial_baseline(scale: float = 1.0):
     """The tutorial loop on a shortened job (its per-step cost does not depend on the size)."""
     runs, steps = 2, max(int(1000 * scale), 50)
@@ -66,32 +53,62 @@ def testbed_fastrl(scale: float = 1.0):
     return runs * steps, lambda: simulate(problem, agent, runs=runs, steps=steps)
 
 
-def numpy_testbed(runs: int, steps: int, epsilon: float = 0.1, k: int = 10, seed: int = 0):
-    """Plain vectorized numpy: all runs advance together one step at a time."""
-    g = np.random.default_rng(seed)
-    means = g.normal(size=(runs, k))
-    best = means.max(axis=1)
-    q = np.zeros((runs, k))
-    n = np.zeros((runs, k))
-    idx = np.arange(runs)
-    reward = np.zeros(steps)
-    optimal = np.zeros(steps)
-    for t in range(steps):
-        ties = q == q.max(axis=1, keepdims=True)
-        greedy = np.argmax(ties * g.random((runs, k)), axis=1)
-        a = np.where(g.random(runs) < epsilon, g.integers(0, k, runs), greedy)
-        r = means[idx, a] + g.normal(size=runs)
-        n[idx, a] += 1.0
-        q[idx, a] += (r - q[idx, a]) / n[idx, a]
-        reward[t] = r.mean()
-        optimal[t] = np.mean(means[idx, a] == best)
-    return reward, optimal
-
-
 def testbed_numpy(scale: float = 1.0):
     """The numpy baseline at the full batch width, fewer steps (cost per step is constant)."""
     runs, steps = max(int(100_000 * scale), 64), max(int(50 * scale), 5)
     return runs * steps, lambda: numpy_testbed(runs, steps)
+
+
+def qlearning_fastrl(scale: float = 1.0):
+    """FrozenLake 4x4 slippery, Q-learning epsilon 0.1, 10,000 runs x 200 episodes (env-steps)."""
+    from fastrl.tabular import QLearning, frozen_lake, train
+
+    runs, episodes = max(int(10_000 * scale), 64), 200
+    mdp, agent = frozen_lake(), QLearning(alpha=0.1, gamma=0.99, epsilon=0.1)
+    return None, lambda: train(mdp, agent, runs=runs, episodes=episodes).total_steps
+
+
+def qlearning_gymnasium(scale: float = 1.0):
+    """The same learner stepping Gymnasium's FrozenLake-v1 from Python."""
+    steps = max(int(20_000 * scale), 500)
+    return steps, lambda: gymnasium_q_learning(steps)
+
+
+def _random_maps(n: int):
+    from fastrl.tabular import frozen_lake, random_map
+
+    return [frozen_lake(desc=random_map(8, 0.8, seed)) for seed in range(n)]
+
+
+def planning_fastrl(scale: float = 1.0):
+    """Value iteration on 10,000 random 8x8 FrozenLake maps, gamma 0.99, tol 1e-8 (maps)."""
+    from fastrl.tabular import stack, value_iteration
+
+    maps = stack(_random_maps(max(int(10_000 * scale), 16)))
+    return len(maps), lambda: value_iteration(maps, 0.99, tol=1e-8)
+
+
+def planning_numpy(scale: float = 1.0):
+    """Vectorized dense-numpy value iteration (all maps in lockstep) on 500 maps."""
+    maps = _random_maps(max(int(500 * scale), 8))
+    return len(maps), lambda: dense_numpy_value_iteration(maps, 0.99, 1e-8)
+
+
+def evaluate_fastrl(scale: float = 1.0):
+    """10,000 random deterministic policies x 100 episodes on FrozenLake 4x4 (episodes)."""
+    from fastrl.tabular import evaluate, frozen_lake, random_policies
+
+    policies = random_policies(16, 4, max(int(10_000 * scale), 16), seed=0)
+    mdp = frozen_lake()
+    return policies.shape[0] * 100, lambda: evaluate(mdp, policies, episodes=100)
+
+
+def evaluate_gymnasium(scale: float = 1.0):
+    """The same evaluation stepping Gymnasium's FrozenLake-v1 from Python (20 policies)."""
+    from fastrl.tabular import random_policies
+
+    policies = random_policies(16, 4, max(int(20 * scale), 2), seed=0)
+    return policies.shape[0] * 100, lambda: gymnasium_evaluate_loop(policies, 100)
 
 
 @dataclass(frozen=True)
@@ -108,19 +125,85 @@ class Timing:
 
 
 def time_workload(name: str, make, scale: float = 1.0, repeat: int = 3) -> Timing:
-    """Warm up (compile) once, then take the best of ``repeat`` timed calls."""
+    """Warm up (compile) once, then take the best of ``repeat`` timed calls.
+
+    A workload whose ``work`` is None returns its amount of work from ``call()``.
+    """
     work, call = make(scale)
     call()
     best = np.inf
     for _ in range(repeat):
         start = time.perf_counter()
-        call()
+        out = call()
         best = min(best, time.perf_counter() - start)
+    if work is None:  # the workload reports its own amount of work (e.g. env-steps)
+        work = int(out)
     return Timing(name, work, best)
 
 
-#: (group, fastrl workload, baseline workload, baseline label, target steps/s, target ratio)
-BANDIT_GROUPS = [
-    ("bandit-tutorial", tutorial_fastrl, tutorial_baseline, "tutorial Python loop", 100e6, 2000.0),
-    ("bandit-testbed", testbed_fastrl, testbed_numpy, "vectorized numpy", 50e6, 10.0),
+@dataclass(frozen=True)
+class Group:
+    """A benchmark group: fastrl's workload, the baseline's, and the issue's targets."""
+
+    name: str
+    description: str
+    fastrl: object
+    baseline: object
+    baseline_label: str
+    target_per_s: float | None = None
+    target_ratio: float | None = None
+    unit: str = "steps"
+
+
+GROUPS = [
+    Group(
+        "bandit-tutorial",
+        "2-armed tutorial job, eps-greedy + softmax, 1000 runs x 1000 steps",
+        tutorial_fastrl,
+        tutorial_baseline,
+        "tutorial Python loop",
+        100e6,
+        2000.0,
+        "agent-steps",
+    ),
+    Group(
+        "bandit-testbed",
+        "10-armed testbed, eps-greedy, 100,000 runs x 1000 steps",
+        testbed_fastrl,
+        testbed_numpy,
+        "vectorized numpy",
+        50e6,
+        10.0,
+        "agent-steps",
+    ),
+    Group(
+        "tabular-qlearning",
+        "FrozenLake 4x4 Q-learning, 10,000 runs x 200 episodes, statistics included",
+        qlearning_fastrl,
+        qlearning_gymnasium,
+        "Gymnasium FrozenLake-v1 from Python",
+        50e6,
+        500.0,
+        "env-steps",
+    ),
+    Group(
+        "planning-vi",
+        "value iteration, 10,000 random 8x8 maps, gamma 0.99, tol 1e-8",
+        planning_fastrl,
+        planning_numpy,
+        "dense numpy (lockstep)",
+        None,
+        10.0,
+        "maps",
+    ),
+    Group(
+        "evaluate",
+        "evaluate 10,000 policies x 100 episodes, FrozenLake 4x4 (target: < 2 s)",
+        evaluate_fastrl,
+        evaluate_gymnasium,
+        "Gymnasium FrozenLake-v1 from Python",
+        0.5e6,
+        None,
+        "episodes",
+    ),
 ]

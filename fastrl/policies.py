@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from fastrl._jit import jit
+from fastrl._jit import ijit
 from fastrl.rng import counter, randint, uniform
 
 __all__ = [
@@ -48,7 +48,7 @@ SLOT_TIE = 2
 FIRST_FREE_SLOT = 4
 
 
-@jit
+@ijit
 def _pick_tie(q, i, best, first, ties, key, step):
     # The rare path of argmax_random, out of line to keep the common path short.
     pick = randint(key, counter(step, SLOT_TIE), ties)
@@ -60,7 +60,7 @@ def _pick_tie(q, i, best, first, ties, key, step):
     return np.int64(first)  # unreachable: pick < ties
 
 
-@jit
+@ijit
 def argmax_random(q, i, key, step):
     """Index of a maximal entry of ``q[i]``, ties broken uniformly at random."""
     best = q[i, 0]
@@ -79,7 +79,7 @@ def argmax_random(q, i, key, step):
     return _pick_tie(q, i, best, first, ties, key, step)
 
 
-@jit
+@ijit
 def epsilon_greedy(q, i, epsilon, key, step):
     """With probability ``epsilon`` a uniformly random action, else greedy on ``q[i]``."""
     if epsilon > 0.0 and uniform(key, counter(step, SLOT_EXPLORE)) < epsilon:
@@ -87,7 +87,7 @@ def epsilon_greedy(q, i, epsilon, key, step):
     return argmax_random(q, i, key, step)
 
 
-@jit
+@ijit
 def categorical(w, i, total, u):
     """Index ``a`` with probability ``w[i, a] / total`` given ``u`` in [0, 1)."""
     target = u * total
@@ -103,7 +103,7 @@ def categorical(w, i, total, u):
     return np.int64(last)  # rounding left target >= acc: the last positive weight
 
 
-@jit
+@ijit
 def softmax(q, i, beta, key, step):
     """Boltzmann selection: ``P(a)`` proportional to ``exp(beta * q[i, a])``.
 
@@ -129,7 +129,7 @@ def softmax(q, i, beta, key, step):
     return np.int64(num_actions - 1)
 
 
-@jit
+@ijit
 def _pick_untried(n, i, untried, key, step):
     pick = randint(key, counter(step, SLOT_ACTION), untried)
     for a in range(n.shape[1]):
@@ -140,7 +140,7 @@ def _pick_untried(n, i, untried, key, step):
     return np.int64(0)  # unreachable: pick < untried
 
 
-@jit
+@ijit
 def ucb(q, n, i, t, c, key, step):
     """Upper confidence bound on row ``i`` (Sutton & Barto eq. 2.10).
 

@@ -93,6 +93,9 @@ NUM_STREAMS = 4
 @jit
 def mix64(z):
     """SplitMix64 finaliser: a bijection of uint64 with full avalanche."""
+    # np.uint64 is free on uint64 and makes a Python int from a previous call
+    # safe: numba would type it int64 and promote the arithmetic to float64.
+    z = np.uint64(z)
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
@@ -101,20 +104,20 @@ def mix64(z):
 @jit
 def splitmix64_next(state):
     """One step of the reference SplitMix64 generator: ``(new_state, output)``."""
-    state = state + GOLDEN
+    state = np.uint64(state) + GOLDEN
     return state, mix64(state)
 
 
 @jit
 def address_hash(c):
     """``mix64((c + 1) * GOLDEN)``: the ``c``-th output of SplitMix64 seeded with 0."""
-    return mix64((c + _ONE) * GOLDEN)
+    return mix64((np.uint64(c) + _ONE) * GOLDEN)
 
 
 @jit
 def random_u64(key, c):
     """The uint64 at address ``c`` of stream ``key``."""
-    return mix64(key ^ address_hash(c))
+    return mix64(np.uint64(key) ^ address_hash(c))
 
 
 @jit

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastrl._jit import jit
+from fastrl._jit import ijit, jit
 
 __all__ = ["welford_add", "block_moments", "merge_block", "merge_blocks", "Accumulator"]
 
 
-@jit
+@ijit
 def welford_add(mean, m2, t, x, inv_n):
     """Add value ``x`` at step ``t`` to a block's row; ``inv_n`` is 1 / (runs so far)."""
     delta = x - mean[t]

@@ -43,8 +43,8 @@ def _explore_param(agent, episode):
 
 def _select(agent, v, param, key, t):
     if agent.exploration == "softmax":
-        return int(softmax(v, param, key, t))
-    return int(epsilon_greedy(v, param, key, t))
+        return int(softmax(v.reshape(1, -1), 0, param, key, t))
+    return int(epsilon_greedy(v.reshape(1, -1), 0, param, key, t))
 
 
 def _policy_probs(agent, v, param):

@@ -66,7 +66,7 @@ def naive_evaluate(mdp, policy, j, *, episodes, seed, max_episode_steps, mdp_ind
                 a = int(policy[s])
             else:
                 u = rng.uniform(agent_key, _c(t, SLOT_ACTION))
-                a = int(categorical(policy[s], 1.0, u))
+                a = int(categorical(policy[s].reshape(1, -1), 0, 1.0, u))
             u = rng.uniform(env_key, _c(t, SLOT_TRANSITION))
             s, rew, done = env_step(ns, p, r, term, n, s, a, u)
             g += rew

@@ -111,3 +111,15 @@ def test_drift_changes_the_true_values():
     assert not np.all(ref["means"][-1] == 0.0)
     bern = reference.run(BERNOULLI_DRIFT, EpsilonGreedy(0.1), seed=1, i=0, steps=200)
     assert bern["means"].min() >= 0.0 and bern["means"].max() <= 1.0
+
+
+def test_to_frame_long_format():
+    problem, agent = CASES["ucb-testbed"]
+    res = simulate(problem, agent, runs=RUNS, steps=STEPS, seed=1)
+    frame = res.to_frame()
+    assert list(frame.columns) == ["step", "metric", "mean", "se"]
+    assert len(frame) == 3 * STEPS
+    regret = frame[frame.metric == "regret"]
+    np.testing.assert_array_equal(regret["step"], np.arange(1, STEPS + 1))
+    np.testing.assert_array_equal(regret["mean"], res.regret)
+    np.testing.assert_array_equal(regret["se"], res.regret_se)

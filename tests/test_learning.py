@@ -112,12 +112,12 @@ def test_td_targets_by_hand():
     assert q[0, 0] == 0.5
     # Expected SARSA, epsilon-greedy 0.2 on selection values [1, 3, 3] (a tie), of Q [0, 1, 2]:
     # pi = [0.2/3, 0.2/3 + 0.4, 0.2/3 + 0.4] -> 0.2/3 * 3 + 0.4 * 1 + 0.4 * 2 = 1.4
-    row, q_next = np.array([1.0, 3.0, 3.0]), np.array([0.0, 1.0, 2.0])
+    row, q_next = np.array([[1.0, 3.0, 3.0]]), np.array([0.0, 1.0, 2.0])
     assert K._expected_value(row, q_next[None], 0, K.EXPLORE_EPSILON, 0.2) == pytest.approx(
         1.4, abs=1e-14
     )
     # softmax with beta = ln 2 on [0, 1]: pi = [1/3, 2/3] -> 3/3 + 12/3 = 5
-    row, q_next = np.array([0.0, 1.0]), np.array([[3.0, 6.0]])
+    row, q_next = np.array([[0.0, 1.0]]), np.array([[3.0, 6.0]])
     val = K._expected_value(row, q_next, 0, K.EXPLORE_SOFTMAX, math.log(2))
     assert val == pytest.approx(5.0, abs=1e-14)
     # Double Q: the coin of step t picks the table; target uses the other table at argmax

@@ -1,4 +1,4 @@
-"""Action selectors on one row of values: addresses, distributions (5 SE), edge cases."""
+"""Action selectors on row ``i`` of a table of values: addresses, distributions (5 SE)."""
 
 from __future__ import annotations
 
@@ -17,26 +17,35 @@ ARGMAX, EPSILON, SOFTMAX, UCB = range(4)
 
 
 @jit
-def _counts(kind, q, n, t, param, key, num):
+def _counts(kind, q, n, i, t, param, key, num):
     # Frequencies of each action over steps 0 .. num - 1 (one compile for all selectors).
-    counts = np.zeros(q.shape[0], dtype=np.int64)
+    counts = np.zeros(q.shape[1], dtype=np.int64)
     for step in range(num):
         if kind == 0:
-            a = policies.argmax_random(q, key, step)
+            a = policies.argmax_random(q, i, key, step)
         elif kind == 1:
-            a = policies.epsilon_greedy(q, param, key, step)
+            a = policies.epsilon_greedy(q, i, param, key, step)
         elif kind == 2:
-            a = policies.softmax(q, param, key, step)
+            a = policies.softmax(q, i, param, key, step)
         else:
-            a = policies.ucb(q, n, t, param, key, step)
+            a = policies.ucb(q, n, i, t, param, key, step)
         counts[a] += 1
     return counts
 
 
+def table(row, i=1):
+    """A 3-row table whose row ``i`` is ``row`` and whose other rows would mislead."""
+    row = np.asarray(row, dtype=np.float64)
+    q = np.empty((3, row.size))
+    q[:] = -np.arange(row.size, dtype=np.float64) + 1e9  # argmax 0, never tied
+    q[i] = row
+    return q
+
+
 def frequencies(kind, q, param=0.0, n=None, t=1, num=DRAWS, key=KEY):
-    q = np.asarray(q, dtype=np.float64)
-    n = np.ones_like(q) if n is None else np.asarray(n, dtype=np.float64)
-    return _counts(kind, q, n, t, float(param), key, num)
+    q = table(q)
+    n = np.ones_like(q) if n is None else table(n)
+    return _counts(kind, q, n, 1, t, float(param), key, num)
 
 
 def assert_distribution(counts, probs):
@@ -52,7 +61,7 @@ def assert_distribution(counts, probs):
 
 def test_argmax_without_ties_is_argmax():
     for q in ([0.1, 0.5, 0.2], [3.0], [-1.0, -2.0, -0.5, -7.0], [np.inf, 1.0, 2.0]):
-        assert policies.argmax_random(np.array(q), KEY, 0) == int(np.argmax(q))
+        assert policies.argmax_random(table(q), 1, KEY, 0) == int(np.argmax(q))
         assert_distribution(frequencies(ARGMAX, q, num=500), np.eye(len(q))[np.argmax(q)])
 
 
@@ -66,7 +75,7 @@ def test_argmax_tie_uses_documented_address():
     q = np.array([2.0, 0.0, 2.0, 2.0])
     for step in range(50):
         pick = rng.randint(KEY, np.uint64(step * 16 + policies.SLOT_TIE), 3)
-        assert policies.argmax_random(q, KEY, step) == [0, 2, 3][pick]
+        assert policies.argmax_random(table(q, 0), 0, KEY, step) == [0, 2, 3][pick]
 
 
 # --- epsilon_greedy ------------------------------------------------------------------------
@@ -87,7 +96,7 @@ def test_epsilon_greedy_addresses():
         expected = (
             rng.randint(KEY, np.uint64(step * 16 + policies.SLOT_ACTION), 3) if explore else 1
         )
-        assert policies.epsilon_greedy(q, 0.3, KEY, step) == expected
+        assert policies.epsilon_greedy(table(q, 2), 2, 0.3, KEY, step) == expected
 
 
 # --- softmax -------------------------------------------------------------------------------
@@ -117,7 +126,10 @@ def test_softmax_infinite_beta_is_greedy():
     # ties still broken at random, with argmax_random's address
     q = np.array([1.0, 1.0, 0.0])
     for step in range(20):
-        assert policies.softmax(q, math.inf, KEY, step) == policies.argmax_random(q, KEY, step)
+        tq = table(q)
+        assert policies.softmax(tq, 1, math.inf, KEY, step) == policies.argmax_random(
+            tq, 1, KEY, step
+        )
     assert_distribution(frequencies(SOFTMAX, q, math.inf), [0.5, 0.5, 0.0])
 
 
@@ -126,7 +138,9 @@ def test_softmax_address():
     p = np.cumsum(boltzmann(q, 1.0))
     for step in range(200):
         u = rng.uniform(KEY, np.uint64(step * 16 + policies.SLOT_ACTION))
-        assert policies.softmax(q, 1.0, KEY, step) == int(np.searchsorted(p, u, side="right"))
+        assert policies.softmax(table(q), 1, 1.0, KEY, step) == int(
+            np.searchsorted(p, u, side="right")
+        )
 
 
 # --- ucb -----------------------------------------------------------------------------------
@@ -146,11 +160,11 @@ def test_ucb_formula():
     t, c = 20, 1.0
     values = q + c * np.sqrt(np.log(t) / n)
     assert int(np.argmax(values)) == 1
-    assert policies.ucb(q, n, t, c, KEY, 0) == 1
+    assert policies.ucb(table(q), table(n), 1, t, c, KEY, 0) == 1
     # c = 0 is greedy on q; a large c prefers the least-tried arm.
-    assert policies.ucb(q, n, t, 0.0, KEY, 0) == 0
-    assert policies.ucb(q, n, t, 100.0, KEY, 0) == 1
-    assert policies.ucb(q, np.array([10.0, 50.0, 40.0]), t, 100.0, KEY, 0) == 0
+    assert policies.ucb(table(q), table(n), 1, t, 0.0, KEY, 0) == 0
+    assert policies.ucb(table(q), table(n), 1, t, 100.0, KEY, 0) == 1
+    assert policies.ucb(table(q), table([10.0, 50.0, 40.0]), 1, t, 100.0, KEY, 0) == 0
     # At t = 1, ln t = 0: ties of q are broken at random.
     assert_distribution(
         frequencies(UCB, [1.0, 1.0, 0.0], 2.0, n=[1.0, 1.0, 1.0], t=1), [0.5, 0.5, 0]
@@ -161,17 +175,17 @@ def test_ucb_formula():
 
 
 def test_categorical():
-    w = np.array([0.2, 0.0, 0.5, 0.3])
-    assert policies.categorical(w, 1.0, 0.0) == 0
-    assert policies.categorical(w, 1.0, 0.1999) == 0
-    assert policies.categorical(w, 1.0, 0.2) == 2
-    assert policies.categorical(w, 1.0, 0.69) == 2
-    assert policies.categorical(w, 1.0, 0.71) == 3
-    assert policies.categorical(w, 1.0, 1.0 - 2.0**-53) == 3
+    w = table([0.2, 0.0, 0.5, 0.3])
+    assert policies.categorical(w, 1, 1.0, 0.0) == 0
+    assert policies.categorical(w, 1, 1.0, 0.1999) == 0
+    assert policies.categorical(w, 1, 1.0, 0.2) == 2
+    assert policies.categorical(w, 1, 1.0, 0.69) == 2
+    assert policies.categorical(w, 1, 1.0, 0.71) == 3
+    assert policies.categorical(w, 1, 1.0, 1.0 - 2.0**-53) == 3
     # A total slightly above the sum (rounding) falls back to the last positive weight.
-    assert policies.categorical(np.array([0.5, 0.5, 0.0]), 1.0 + 1e-9, 1.0 - 2.0**-53) == 1
+    assert policies.categorical(table([0.5, 0.5, 0.0]), 1, 1.0 + 1e-9, 1.0 - 2.0**-53) == 1
     # Unnormalised weights; a grid of u gives the weights' proportions exactly.
-    w = np.array([0.0, 3.0, 1.0, 0.0, 4.0])
+    w = table([0.0, 3.0, 1.0, 0.0, 4.0], i=2)
     grid = (np.arange(8000) + 0.5) / 8000
-    picks = np.array([policies.categorical(w, 8.0, u) for u in grid])
+    picks = np.array([policies.categorical(w, 2, 8.0, u) for u in grid])
     np.testing.assert_array_equal(np.bincount(picks, minlength=5), [0, 3000, 1000, 0, 4000])

@@ -100,19 +100,21 @@ def test_accumulator_sem_and_small_counts():
 
 
 def test_block_moments_two_pass():
-    x = np.random.default_rng(4).normal(size=40) * 1e-2 + 5.0
+    x = np.random.default_rng(4).normal(size=(2, 40)) * 1e-2 + 5.0
     for n in (1, 2, 17, 40):
-        mean, m2 = block_moments(x, n)
-        np.testing.assert_allclose(mean, x[:n].mean(), rtol=1e-14)
-        np.testing.assert_allclose(m2, x[:n].var() * n, rtol=1e-10, atol=1e-300)
+        mean, m2 = block_moments(x, 1, n)
+        np.testing.assert_allclose(mean, x[1, :n].mean(), rtol=1e-14)
+        np.testing.assert_allclose(m2, x[1, :n].var() * n, rtol=1e-10, atol=1e-300)
     # Merging two-pass blocks gives the same statistics as Welford blocks.
-    data_ = data(num_runs=30, num_metrics=1, num_steps=1, seed=8)[:, 0, 0]
+    values = data(num_runs=30, num_metrics=1, num_steps=1, seed=8)[:, 0, 0]
+    blocks = np.zeros((2, 20))
+    blocks[0, :10], blocks[1, :] = values[:10], values[10:]
     block_n = np.array([10, 20], dtype=np.int64)
     mean = np.zeros((1, 2, 1))
     m2 = np.zeros((1, 2, 1))
-    mean[0, 0, 0], m2[0, 0, 0] = block_moments(data_[:10], 10)
-    mean[0, 1, 0], m2[0, 1, 0] = block_moments(data_[10:], 20)
+    mean[0, 0, 0], m2[0, 0, 0] = block_moments(blocks, 0, 10)
+    mean[0, 1, 0], m2[0, 1, 0] = block_moments(blocks, 1, 20)
     acc = Accumulator(1, 1)
     acc.add_blocks(block_n, mean, m2)
-    np.testing.assert_allclose(acc.mean()[0, 0], data_.mean(), rtol=1e-12)
-    np.testing.assert_allclose(acc.m2[0, 0] / 29, data_.var(ddof=1), rtol=1e-9)
+    np.testing.assert_allclose(acc.mean()[0, 0], values.mean(), rtol=1e-12)
+    np.testing.assert_allclose(acc.m2[0, 0] / 29, values.var(ddof=1), rtol=1e-9)

@@ -57,7 +57,7 @@ from fastrl.rng import (
     uniform,
 )
 from fastrl.schedules import schedule_value
-from fastrl.stats import block_moments
+from fastrl.stats import welford_add
 
 SLOT_SAMPLE = FIRST_FREE_SLOT
 
@@ -175,100 +175,6 @@ def _update(code, p, q, n, s, h, j, extra, a, r, t):
         q[j, a] += (alpha if alpha > 0.0 else 1.0 / n[j, a]) * (r - q[j, a])
 
 
-@jit
-def _simulate_block(
-    b,
-    reward_code,
-    means_code,
-    means_in,
-    loc,
-    scale,
-    reward_std,
-    drift_std,
-    agent_code,
-    agent_params,
-    roots,
-    run_start,
-    num_runs,
-    num_steps,
-    block_size,
-    block_mean,
-    block_m2,
-    run_mean,
-    run_m2,
-    record,
-    actions_out,
-    rewards_out,
-):
-    """Block ``b``: its runs advance in lockstep (step ``t`` of every run, then
-    ``t + 1``); each run's step is a chain of dependent operations and
-    interleaving independent runs lets the processor overlap them."""
-    k = means_in.shape[1]
-    lo = b * block_size
-    nb = min(lo + block_size, num_runs) - lo
-    means = np.empty((nb, k))
-    q = np.empty((nb, k))
-    n = np.zeros((nb, k))
-    s = np.zeros((nb, k))
-    h = np.zeros((nb, k))
-    tmp = np.empty((1, k))
-    extra = np.zeros(nb)
-    best = np.empty(nb)
-    regret = np.zeros(nb)
-    total = np.zeros(nb)
-    vals = np.empty((NUM_METRICS, nb))
-    env_keys = np.empty(nb, dtype=np.uint64)
-    agent_keys = np.empty(nb, dtype=np.uint64)
-    drift_keys = np.empty(nb, dtype=np.uint64)
-    for j in range(nb):
-        i = run_start + lo + j
-        row = i if means_in.shape[0] > 1 else 0
-        _init_means(
-            means_code, means_in, row, loc, scale, run_key(roots[STREAM_PROBLEM], i), means, j
-        )
-        best[j] = _best(means, j)
-        env_keys[j] = run_key(roots[STREAM_ENV], i)
-        agent_keys[j] = run_key(roots[STREAM_AGENT], i)
-        drift_keys[j] = run_key(roots[STREAM_EXTRA], i)
-        for a in range(k):
-            q[j, a] = agent_params[P_INIT]
-    for t in range(num_steps):
-        for j in range(nb):
-            a = _select(
-                agent_code,
-                agent_params,
-                q,
-                n,
-                s,
-                h,
-                j,
-                tmp,
-                reward_code,
-                reward_std,
-                agent_keys[j],
-                t,
-            )
-            mean = means[j, a]
-            r = _reward(reward_code, mean, reward_std, env_keys[j], t, a, k)
-            regret[j] += best[j] - mean
-            total[j] += r
-            vals[M_REWARD, j] = r
-            vals[M_OPTIMAL, j] = 1.0 if mean >= best[j] else 0.0
-            vals[M_REGRET, j] = regret[j]
-            if record:
-                actions_out[run_start + lo + j, t] = a
-                rewards_out[run_start + lo + j, t] = r
-            _update(agent_code, agent_params, q, n, s, h, j, extra, a, r, t)
-            if drift_std > 0.0:
-                _drift(reward_code, means, j, drift_std, drift_keys[j], t)
-                best[j] = _best(means, j)
-        for m in range(NUM_METRICS):
-            block_mean[m, b, t], block_m2[m, b, t] = block_moments(vals, m, nb)
-    for j in range(nb):
-        total[j] /= num_steps
-    run_mean[0, b, 0], run_m2[0, b, 0] = block_moments(total.reshape(1, nb), 0, nb)
-
-
 @pjit
 def _simulate_bandits(
     reward_code,
@@ -293,37 +199,79 @@ def _simulate_bandits(
 ):
     """Simulate runs ``run_start .. run_start + num_runs - 1`` in blocks of ``block_size``.
 
-    Writes ``block_mean``/``block_m2[NUM_METRICS, num_blocks, num_steps]`` (two-pass
-    moments per block and step), ``run_mean``/``run_m2[1, num_blocks, 1]`` (each
-    run's average reward) and, when ``record``, ``actions_out``/``rewards_out[i, t]``
-    for global run index ``i``. The parallel loop only dispatches blocks: numba's
-    parallel passes are slow on large loop bodies (compiling the fused body
-    inside ``prange`` took 46 s, as a serial function a few seconds).
+    Block ``b`` runs its runs one after another in scratch tables of one row
+    (shape ``(1, k)``, so the selectors' row index is 0), streaming each step's
+    reward, optimal-action indicator and cumulative regret into its slice of
+    ``block_mean``/``block_m2[NUM_METRICS, num_blocks, num_steps]`` (Welford),
+    and each run's average reward into ``run_mean``/``run_m2[1, num_blocks, 1]``.
+    With ``record``, ``actions_out``/``rewards_out[i, t]`` get run ``i``'s trace.
+
+    Measured layout choices: one run at a time in 1-row scratch tables ran
+    2.5x faster than advancing a block's runs in lockstep over ``(runs, k)``
+    tables, and keeping the body in the ``prange`` loop (not a called function)
+    kept the helpers inlined.
     """
+    k = means_in.shape[1]
     loc, scale, reward_std = problem_params[0], problem_params[1], problem_params[2]
     num_blocks = (num_runs + block_size - 1) // block_size
     for b in prange(num_blocks):
-        _simulate_block(
-            b,
-            reward_code,
-            means_code,
-            means_in,
-            loc,
-            scale,
-            reward_std,
-            drift_std,
-            agent_code,
-            agent_params,
-            roots,
-            run_start,
-            num_runs,
-            num_steps,
-            block_size,
-            block_mean,
-            block_m2,
-            run_mean,
-            run_m2,
-            record,
-            actions_out,
-            rewards_out,
-        )
+        means = np.empty((1, k))
+        q = np.empty((1, k))
+        n = np.empty((1, k))
+        s = np.empty((1, k))
+        h = np.empty((1, k))
+        tmp = np.empty((1, k))
+        extra = np.zeros(1)
+        mean_r, m2_r = block_mean[M_REWARD, b], block_m2[M_REWARD, b]
+        mean_o, m2_o = block_mean[M_OPTIMAL, b], block_m2[M_OPTIMAL, b]
+        mean_g, m2_g = block_mean[M_REGRET, b], block_m2[M_REGRET, b]
+        lo = b * block_size
+        hi = min(lo + block_size, num_runs)
+        for j in range(lo, hi):
+            i = run_start + j
+            inv_n = 1.0 / (j - lo + 1)
+            row = i if means_in.shape[0] > 1 else 0
+            _init_means(
+                means_code, means_in, row, loc, scale, run_key(roots[STREAM_PROBLEM], i), means, 0
+            )
+            env_key = run_key(roots[STREAM_ENV], i)
+            agent_key = run_key(roots[STREAM_AGENT], i)
+            drift_key = run_key(roots[STREAM_EXTRA], i)
+            q[0, :] = agent_params[P_INIT]
+            n[0, :] = 0.0
+            s[0, :] = 0.0
+            h[0, :] = 0.0
+            extra[0] = 0.0
+            best = _best(means, 0)
+            regret = 0.0
+            total = 0.0
+            for t in range(num_steps):
+                a = _select(
+                    agent_code,
+                    agent_params,
+                    q,
+                    n,
+                    s,
+                    h,
+                    0,
+                    tmp,
+                    reward_code,
+                    reward_std,
+                    agent_key,
+                    t,
+                )
+                mean = means[0, a]
+                r = _reward(reward_code, mean, reward_std, env_key, t, a, k)
+                regret += best - mean
+                total += r
+                welford_add(mean_r, m2_r, t, r, inv_n)
+                welford_add(mean_o, m2_o, t, 1.0 if mean >= best else 0.0, inv_n)
+                welford_add(mean_g, m2_g, t, regret, inv_n)
+                if record:
+                    actions_out[i, t] = a
+                    rewards_out[i, t] = r
+                _update(agent_code, agent_params, q, n, s, h, 0, extra, a, r, t)
+                if drift_std > 0.0:
+                    _drift(reward_code, means, 0, drift_std, drift_key, t)
+                    best = _best(means, 0)
+            welford_add(run_mean[0, b], run_m2[0, b], 0, total / num_steps, inv_n)

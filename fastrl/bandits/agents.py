@@ -94,6 +94,8 @@ class EpsilonGreedy:
         object.__setattr__(self, "initial_value", check_real("initial_value", self.initial_value))
         _alpha(self.alpha)
         object.__setattr__(self, "schedule", as_schedule(self.schedule))
+        if self.schedule.floor > 1.0:
+            raise ValueError(f"schedule floor must be <= 1 for epsilon, got {self.schedule.floor}")
 
     def _params(self):
         s = self.schedule

@@ -190,161 +190,6 @@ def _plan(q, model_next, model_r, model_term, observed, num_observed, n_plan, al
         )
 
 
-@jit
-def _train_block(
-    b,
-    alg,
-    explore,
-    explore_v0,
-    beta,
-    sched_code,
-    sched_decay,
-    sched_floor,
-    sched_duration,
-    bonus,
-    alpha,
-    gamma,
-    initial_value,
-    planning_steps,
-    next_state,
-    prob,
-    reward,
-    terminated,
-    initial,
-    max_steps,
-    num_episodes,
-    env_root,
-    agent_root,
-    run_start,
-    num_runs,
-    record,
-    tail_episodes,
-    out_q,
-    out_summary,
-    out_returns,
-    out_lengths,
-    block_n,
-    block_mean,
-    block_m2,
-):
-    """One block of runs of :func:`_train_blocks`, run serially.
-
-    The parallel kernel only dispatches blocks: numba's parallel passes are
-    slow on large loop bodies, so the fused loop lives in a serial function.
-    """
-    num_mdps = next_state.shape[0]
-    num_states = next_state.shape[1]
-    num_actions = next_state.shape[2]
-    double = alg == ALG_DOUBLE_Q
-    copy_row = double or bonus > 0.0
-    lo = b * BLOCK
-    hi = min(lo + BLOCK, num_runs)
-    row = np.empty((1, num_actions))
-    q2 = np.empty((num_states, num_actions))
-    counts = np.empty((num_states, num_actions), dtype=np.int64)
-    model_next = np.zeros((num_states, num_actions), dtype=np.int64)
-    model_r = np.zeros((num_states, num_actions))
-    model_term = np.zeros((num_states, num_actions), dtype=np.bool_)
-    observed = np.zeros(num_states * num_actions, dtype=np.int64)
-    mean_r, m2_r = block_mean[0, b], block_m2[0, b]
-    mean_l, m2_l = block_mean[1, b], block_m2[1, b]
-    mean_s, m2_s = block_mean[2, b], block_m2[2, b]
-    for j in range(lo, hi):
-        i = run_start + j
-        n = i if num_mdps > 1 else 0
-        env_key = run_key(env_root, i)
-        key = run_key(agent_root, i)
-        q = out_q[i]
-        q[:, :] = initial_value
-        q2[:, :] = initial_value
-        counts[:, :] = 0
-        num_observed = 0
-        inv_n = 1.0 / (j - lo + 1)
-        t = np.int64(0)
-        sum_ret = 0.0
-        tail_ret = 0.0
-        tail_success = 0.0
-        for e in range(num_episodes):
-            temp = schedule_value(
-                sched_code, explore_v0, sched_decay, sched_floor, sched_duration, e
-            )
-            param = temp
-            if explore == EXPLORE_SOFTMAX:
-                param = beta if temp == explore_v0 else 1.0 / temp
-            s = sample_initial(initial, n, uniform(env_key, counter(t, SLOT_RESET)))
-            ret = 0.0
-            length = 0
-            success = 0.0
-            pending = -1
-            while True:
-                if pending >= 0:
-                    a = pending
-                elif copy_row:
-                    _selection_row(q, q2, counts, s, double, bonus, row)
-                    a = _select(row, 0, explore, param, key, t)
-                else:  # select on Q's own row: no copy
-                    a = _select(q, s, explore, param, key, t)
-                s_next, r, term = env_step(
-                    next_state, prob, reward, terminated, n, s, a,
-                    uniform(env_key, counter(t, SLOT_TRANSITION)),
-                )  # fmt: skip
-                counts[s, a] += 1
-                length += 1
-                ret += r
-                done = term or length >= max_steps
-                if alg == ALG_Q_LEARNING or alg == ALG_DYNA_Q:
-                    _q_learning_update(q, s, a, r, s_next, term, alpha, gamma)
-                elif alg == ALG_SARSA:
-                    target = r
-                    if not term:
-                        _selection_row(q, q2, counts, s_next, False, bonus, row)
-                        a_next = _select(row, 0, explore, param, key, t + 1)
-                        target += gamma * q[s_next, a_next]
-                        pending = a_next
-                    q[s, a] += alpha * (target - q[s, a])
-                elif alg == ALG_EXPECTED_SARSA:
-                    target = r
-                    if not term:
-                        _selection_row(q, q2, counts, s_next, False, bonus, row)
-                        target += gamma * _expected_value(row, q, s_next, explore, param)
-                    q[s, a] += alpha * (target - q[s, a])
-                else:
-                    _double_q_update(q, q2, s, a, r, s_next, term, alpha, gamma, key, t)
-                if alg == ALG_DYNA_Q:
-                    model_next[s, a] = s_next
-                    model_r[s, a] = r
-                    model_term[s, a] = term
-                    if counts[s, a] == 1:
-                        observed[num_observed] = s * num_actions + a
-                        num_observed += 1
-                    _plan(q, model_next, model_r, model_term, observed, num_observed,
-                          planning_steps, alpha, gamma, key, t)  # fmt: skip
-                t += 1
-                if done:
-                    if term and r > 0.0:
-                        success = 1.0
-                    break
-                s = s_next
-            welford_add(mean_r, m2_r, e, ret, inv_n)
-            welford_add(mean_l, m2_l, e, np.float64(length), inv_n)
-            welford_add(mean_s, m2_s, e, success, inv_n)
-            sum_ret += ret
-            if e >= num_episodes - tail_episodes:
-                tail_ret += ret
-                tail_success += success
-            if record:
-                out_returns[i, e] = ret
-                out_lengths[i, e] = length
-        out_summary[i, 0] = sum_ret / num_episodes
-        out_summary[i, 1] = tail_ret / tail_episodes
-        out_summary[i, 2] = tail_success / tail_episodes
-        if double:
-            for s in range(num_states):
-                for a in range(num_actions):
-                    q[s, a] = 0.5 * (q[s, a] + q2[s, a])
-    block_n[b] = hi - lo
-
-
 @pjit
 def _train_blocks(
     alg,
@@ -393,39 +238,114 @@ def _train_blocks(
     """
     num_blocks = (num_runs + BLOCK - 1) // BLOCK
     for b in prange(num_blocks):
-        _train_block(
-            b,
-            alg,
-            explore,
-            explore_v0,
-            beta,
-            sched_code,
-            sched_decay,
-            sched_floor,
-            sched_duration,
-            bonus,
-            alpha,
-            gamma,
-            initial_value,
-            planning_steps,
-            next_state,
-            prob,
-            reward,
-            terminated,
-            initial,
-            max_steps,
-            num_episodes,
-            env_root,
-            agent_root,
-            run_start,
-            num_runs,
-            record,
-            tail_episodes,
-            out_q,
-            out_summary,
-            out_returns,
-            out_lengths,
-            block_n,
-            block_mean,
-            block_m2,
-        )
+        num_mdps = next_state.shape[0]
+        num_states = next_state.shape[1]
+        num_actions = next_state.shape[2]
+        double = alg == ALG_DOUBLE_Q
+        copy_row = double or bonus > 0.0
+        lo = b * BLOCK
+        hi = min(lo + BLOCK, num_runs)
+        row = np.empty((1, num_actions))
+        q2 = np.empty((num_states, num_actions))
+        counts = np.empty((num_states, num_actions), dtype=np.int64)
+        model_next = np.zeros((num_states, num_actions), dtype=np.int64)
+        model_r = np.zeros((num_states, num_actions))
+        model_term = np.zeros((num_states, num_actions), dtype=np.bool_)
+        observed = np.zeros(num_states * num_actions, dtype=np.int64)
+        mean_r, m2_r = block_mean[0, b], block_m2[0, b]
+        mean_l, m2_l = block_mean[1, b], block_m2[1, b]
+        mean_s, m2_s = block_mean[2, b], block_m2[2, b]
+        for j in range(lo, hi):
+            i = run_start + j
+            n = i if num_mdps > 1 else 0
+            env_key = run_key(env_root, i)
+            key = run_key(agent_root, i)
+            q = out_q[i]
+            q[:, :] = initial_value
+            q2[:, :] = initial_value
+            counts[:, :] = 0
+            num_observed = 0
+            inv_n = 1.0 / (j - lo + 1)
+            t = np.int64(0)
+            sum_ret = 0.0
+            tail_ret = 0.0
+            tail_success = 0.0
+            for e in range(num_episodes):
+                temp = schedule_value(
+                    sched_code, explore_v0, sched_decay, sched_floor, sched_duration, e
+                )
+                param = temp
+                if explore == EXPLORE_SOFTMAX:
+                    param = beta if temp == explore_v0 else 1.0 / temp
+                s = sample_initial(initial, n, uniform(env_key, counter(t, SLOT_RESET)))
+                ret = 0.0
+                length = 0
+                success = 0.0
+                pending = -1
+                while True:
+                    if pending >= 0:
+                        a = pending
+                    elif copy_row:
+                        _selection_row(q, q2, counts, s, double, bonus, row)
+                        a = _select(row, 0, explore, param, key, t)
+                    else:  # select on Q's own row: no copy
+                        a = _select(q, s, explore, param, key, t)
+                    s_next, r, term = env_step(
+                        next_state, prob, reward, terminated, n, s, a,
+                        uniform(env_key, counter(t, SLOT_TRANSITION)),
+                    )  # fmt: skip
+                    counts[s, a] += 1
+                    length += 1
+                    ret += r
+                    done = term or length >= max_steps
+                    if alg == ALG_Q_LEARNING or alg == ALG_DYNA_Q:
+                        _q_learning_update(q, s, a, r, s_next, term, alpha, gamma)
+                    elif alg == ALG_SARSA:
+                        target = r
+                        if not term:
+                            _selection_row(q, q2, counts, s_next, False, bonus, row)
+                            a_next = _select(row, 0, explore, param, key, t + 1)
+                            target += gamma * q[s_next, a_next]
+                            pending = a_next
+                        q[s, a] += alpha * (target - q[s, a])
+                    elif alg == ALG_EXPECTED_SARSA:
+                        target = r
+                        if not term:
+                            _selection_row(q, q2, counts, s_next, False, bonus, row)
+                            target += gamma * _expected_value(row, q, s_next, explore, param)
+                        q[s, a] += alpha * (target - q[s, a])
+                    else:
+                        _double_q_update(q, q2, s, a, r, s_next, term, alpha, gamma, key, t)
+                    if alg == ALG_DYNA_Q:
+                        model_next[s, a] = s_next
+                        model_r[s, a] = r
+                        model_term[s, a] = term
+                        if counts[s, a] == 1:
+                            observed[num_observed] = s * num_actions + a
+                            num_observed += 1
+                        _plan(q, model_next, model_r, model_term, observed, num_observed,
+                              planning_steps, alpha, gamma, key, t)  # fmt: skip
+                    t += 1
+                    if done:
+                        if term and r > 0.0:
+                            success = 1.0
+                        break
+                    s = s_next
+                welford_add(mean_r, m2_r, e, ret, inv_n)
+                welford_add(mean_l, m2_l, e, np.float64(length), inv_n)
+                welford_add(mean_s, m2_s, e, success, inv_n)
+                sum_ret += ret
+                if e >= num_episodes - tail_episodes:
+                    tail_ret += ret
+                    tail_success += success
+                if record:
+                    out_returns[i, e] = ret
+                    out_lengths[i, e] = length
+            out_summary[i, 0] = sum_ret / num_episodes
+            out_summary[i, 1] = tail_ret / tail_episodes
+            out_summary[i, 2] = tail_success / tail_episodes
+            if double:
+                for s in range(num_states):
+                    for a in range(num_actions):
+                        q[s, a] = 0.5 * (q[s, a] + q2[s, a])
+        block_n[b] = hi - lo

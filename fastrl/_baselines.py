@@ -1,0 +1,115 @@
+"""Baselines that fastrl is measured against: plain Python, numpy and Gymnasium.
+
+They live in the package so that ``fastrl bench`` and the pytest-benchmark
+suite time exactly the same code.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def dense_numpy_value_iteration(mdps, gamma, tol, max_iter=100_000):
+    """All maps in lockstep: ``Q = r + gamma * C @ V`` with dense (S*A, S) matrices."""
+    dense = [m.to_dense(with_terminated=True) for m in mdps]
+    r = np.stack([(P * R).sum(-1) for P, R, _ in dense])
+    C = np.stack([gamma * (P - T) for P, _, T in dense])
+    N, S, A = r.shape
+    C = C.reshape(N, S * A, S)
+    v = np.zeros((N, S))
+    it = 0
+    while it < max_iter:
+        it += 1
+        v_new = (r + (C @ v[:, :, None]).reshape(N, S, A)).max(-1)
+        delta = np.abs(v_new - v).max()
+        v = v_new
+        if delta < tol:
+            break
+    return v, it
+
+
+def gymnasium_evaluate_loop(policies, episodes):
+    """Evaluate FrozenLake policies by stepping Gymnasium from Python; returns the step count."""
+    import gymnasium as gym
+
+    env = gym.make("FrozenLake-v1", is_slippery=True)
+    steps = 0
+    for j, pol in enumerate(policies):
+        for e in range(episodes):
+            s, _ = env.reset(seed=j * episodes + e)
+            done = False
+            while not done:
+                s, r, term, trunc, _ = env.step(int(pol[s]))
+                steps += 1
+                done = term or trunc
+    return steps
+
+
+def gymnasium_q_learning(num_steps: int, seed=0, alpha=0.1, gamma=0.99, epsilon=0.1) -> float:
+    """Steps per second of tabular Q-learning on Gymnasium's FrozenLake-v1 in Python."""
+    import gymnasium as gym
+
+    env = gym.make("FrozenLake-v1")
+    gen = np.random.default_rng(seed)
+    q = np.zeros((16, 4))
+    s, _ = env.reset(seed=seed)
+    start = time.perf_counter()
+    for _ in range(num_steps):
+        if gen.random() < epsilon:
+            a = int(gen.integers(4))
+        else:
+            row = q[s]
+            a = int(gen.choice(np.flatnonzero(row == row.max())))
+        s_next, r, term, trunc, _ = env.step(a)
+        target = r if term else r + gamma * q[s_next].max()
+        q[s, a] += alpha * (target - q[s, a])
+        s = s_next
+        if term or trunc:
+            s, _ = env.reset()
+    elapsed = time.perf_counter() - start
+    env.close()
+    return num_steps / elapsed
+
+
+def tutorial_python_loop(runs: int, steps: int, seed: int = 0) -> np.ndarray:
+    """A shortened copy of the tutorial's loop: one step at a time in Python and numpy."""
+    g = np.random.default_rng(seed)
+    probs = np.array([0.7, 0.3])
+    curve = np.zeros((2, steps))
+    for kind in range(2):
+        for _ in range(runs):
+            q = np.array([0.5, 0.5])
+            for t in range(steps):
+                if kind == 0:
+                    a = g.integers(2) if g.random() < 0.1 else int(np.argmax(q))
+                else:
+                    p = np.exp(5.0 * q) / np.sum(np.exp(5.0 * q))
+                    a = g.choice(2, p=p)
+                r = 1.0 if g.random() < probs[a] else 0.0
+                q[a] += 0.1 * (r - q[a])
+                curve[kind, t] += r
+    return curve / runs
+
+
+def numpy_testbed(runs: int, steps: int, epsilon: float = 0.1, k: int = 10, seed: int = 0):
+    """Plain vectorized numpy: all runs advance together one step at a time."""
+    g = np.random.default_rng(seed)
+    means = g.normal(size=(runs, k))
+    best = means.max(axis=1)
+    q = np.zeros((runs, k))
+    n = np.zeros((runs, k))
+    idx = np.arange(runs)
+    reward = np.zeros(steps)
+    optimal = np.zeros(steps)
+    for t in range(steps):
+        ties = q == q.max(axis=1, keepdims=True)
+        greedy = np.argmax(ties * g.random((runs, k)), axis=1)
+        a = np.where(g.random(runs) < epsilon, g.integers(0, k, runs), greedy)
+        r = means[idx, a] + g.normal(size=runs)
+        n[idx, a] += 1.0
+        q[idx, a] += (r - q[idx, a]) / n[idx, a]
+        reward[t] = r.mean()
+        optimal[t] = np.mean(means[idx, a] == best)
+    return reward, optimal

@@ -1,0 +1,148 @@
+"""The ``fastrl`` command: argument parsing only; the work lives in the library.
+
+Sub-commands: ``bandit`` (a bandit comparison with a table, plot and CSV),
+``demo`` (the tutorial jobs, timed), ``bench`` (throughput against baselines)
+and ``warmup`` (compile every kernel once so later processes load them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+
+def _floats(text: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated numbers, got {text!r}"
+        ) from None
+
+
+def _bandit(args) -> int:
+    from fastrl.bandits import compare
+    from fastrl.bandits.spec import make_problem, parse_agent
+
+    specs = args.agent or ["epsilon-greedy epsilon=0.1", "ucb c=2"]
+    try:
+        agents = {spec: parse_agent(spec) for spec in specs}
+        arms = len(args.probs) if args.probs else len(args.means) if args.means else args.arms
+        problem = make_problem(
+            args.problem,
+            arms=arms,
+            probs=args.probs,
+            means=args.means,
+            drift_std=args.drift_std,
+            reward_std=args.reward_std,
+        )
+        start = time.perf_counter()
+        progress = (
+            args.progress if args.progress is not None else args.runs * args.steps >= 50_000_000
+        )
+        cmp = compare(
+            agents, problem, runs=args.runs, steps=args.steps, seed=args.seed, progress=progress
+        )
+    except (ValueError, TypeError) as exc:
+        print(f"fastrl bandit: error: {exc}", file=sys.stderr)
+        return 2
+    elapsed = time.perf_counter() - start
+    print(f"{problem!r}: {args.runs} runs x {args.steps} steps per agent, seed {args.seed}")
+    print(cmp.table())
+    total = len(agents) * args.runs * args.steps
+    print(
+        f"{total:,} agent-steps in {elapsed:.2f} s ({total / elapsed / 1e6:.1f} million/s, compile included)"
+    )
+    if args.csv:
+        cmp.to_frame().to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+    if args.plot:
+        from fastrl.plotting import save_bandit_figure
+
+        save_bandit_figure(cmp, args.plot)
+        print(f"wrote {args.plot}")
+    return 0
+
+
+def _demo(args) -> int:
+    from fastrl.demo import run_demo
+
+    run_demo(quick=args.quick)
+    return 0
+
+
+def _bench(args) -> int:
+    from fastrl.bench import run_bench
+
+    return run_bench(
+        scale=args.scale, json_path=args.json, readme=args.update_readme, groups=args.group
+    )
+
+
+def _warmup(args) -> int:
+    from fastrl.warmup import warmup
+
+    elapsed = warmup()
+    print(f"compiled fastrl's kernels in {elapsed:.1f} s")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``fastrl`` command."""
+    parser = argparse.ArgumentParser(
+        prog="fastrl", description="Batched bandit and tabular RL simulation."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("bandit", help="compare bandit agents on one problem")
+    b.add_argument("--problem", choices=["testbed", "bernoulli", "gaussian"], default="testbed")
+    b.add_argument(
+        "--arms", type=int, default=10, help="number of arms (testbed, random bernoulli)"
+    )
+    b.add_argument("--probs", type=_floats, help="bernoulli success probabilities, e.g. 0.7,0.3")
+    b.add_argument("--means", type=_floats, help="gaussian arm means, e.g. 0,0.5,1")
+    b.add_argument("--reward-std", type=float, default=1.0)
+    b.add_argument(
+        "--drift-std", type=float, default=0.0, help="random-walk std of the true values"
+    )
+    b.add_argument("--runs", type=int, default=2000)
+    b.add_argument("--steps", type=int, default=1000)
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument(
+        "--agent",
+        action="append",
+        help='agent spec, repeatable: "epsilon-greedy epsilon=0.1", "ucb c=2", "softmax beta=5", '
+        '"gradient alpha=0.1", "thompson"',
+    )
+    b.add_argument("--plot", help="write the learning curves to this image file")
+    b.add_argument("--csv", help="write the curves (long format) to this CSV file")
+    b.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    b.set_defaults(func=_bandit)
+
+    d = sub.add_parser("demo", help="the tutorial jobs, timed")
+    d.add_argument("--quick", action="store_true", help="smaller sizes")
+    d.set_defaults(func=_demo)
+
+    k = sub.add_parser("bench", help="throughput against baselines")
+    k.add_argument("--scale", type=float, default=1.0, help="shrink the jobs (e.g. 0.1)")
+    k.add_argument("--group", action="append", help="only these groups")
+    k.add_argument("--json", help="write the measurements to this JSON file")
+    k.add_argument(
+        "--update-readme", metavar="README", help="rewrite the throughput table in this file"
+    )
+    k.set_defaults(func=_bench)
+
+    w = sub.add_parser("warmup", help="compile every kernel once (fills the on-disk cache)")
+    w.set_defaults(func=_warmup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``fastrl`` console script."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
