@@ -22,7 +22,8 @@ END = "<!-- bench:end -->"
 
 
 def _machine() -> str:
-    return f"{platform.machine()}, {numba.config.NUMBA_NUM_THREADS} cores, numba threads {numba.get_num_threads()}"
+    cores = numba.config.NUMBA_NUM_THREADS
+    return f"{platform.machine()}, {cores} cores, numba threads {numba.get_num_threads()}"
 
 
 def measure(scale: float = 1.0, groups: list[str] | None = None) -> list[dict]:

@@ -52,7 +52,8 @@ def _bandit(args) -> int:
     print(cmp.table())
     total = len(agents) * args.runs * args.steps
     print(
-        f"{total:,} agent-steps in {elapsed:.2f} s ({total / elapsed / 1e6:.1f} million/s, compile included)"
+        f"{total:,} agent-steps in {elapsed:.2f} s "
+        f"({total / elapsed / 1e6:.1f} million/s, compile included)"
     )
     if args.csv:
         cmp.to_frame().to_csv(args.csv, index=False)

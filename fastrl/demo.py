@@ -67,7 +67,7 @@ def run_demo(quick: bool = False) -> None:
 
     mdp = frozen_lake("4x4", is_slippery=True)
     print("\n== FrozenLake 4x4 (slippery) ==")
-    policies = 1000 if quick else 10_000
+    policies = 500 if quick else 10_000
     search = _timed(
         f"random search, {policies} policies x 100 episodes",
         lambda: random_search(mdp, policies, episodes=100, seed=0),
@@ -76,10 +76,11 @@ def run_demo(quick: bool = False) -> None:
     plan = _timed("value iteration, gamma 0.99", lambda: value_iteration(mdp, 0.99))
     ev = evaluate(mdp, plan.policy, episodes=10_000, seed=1)
     print(f"value-iteration policy: success rate {ev.success_rate[0]:.3f} over 10,000 episodes")
-    runs = 1000 if quick else 10_000
+    runs, episodes = (200, 500) if quick else (10_000, 2000)
+    agent = QLearning(alpha=0.1, gamma=0.99, epsilon=0.1)
     res = _timed(
-        f"Q-learning, {runs} runs x 2000 episodes",
-        lambda: train(mdp, QLearning(alpha=0.1, gamma=0.99, epsilon=0.1), runs=runs, episodes=2000),
+        f"Q-learning, {runs} runs x {episodes} episodes",
+        lambda: train(mdp, agent, runs=runs, episodes=episodes),
     )
     print(
         f"Q-learning: last-episode success rate {res.success_rate[-1]:.3f}; mean exact value of "

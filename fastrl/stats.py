@@ -98,7 +98,7 @@ class Accumulator:
         self.m2 = np.zeros((num_metrics, num_steps))
 
     def add_blocks(self, block_n: np.ndarray, block_mean: np.ndarray, block_m2: np.ndarray) -> None:
-        """Merge blocks in order: ``block_n[B]`` int64, ``block_mean``/``block_m2`` ``[M, B, T]``."""
+        """Merge blocks in order: ``block_n[B]``, ``block_mean``/``block_m2[M, B, T]``."""
         self.n = int(merge_blocks(self.n, self.mean_, self.m2, block_n, block_mean, block_m2))
 
     def mean(self) -> np.ndarray:

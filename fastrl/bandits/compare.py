@@ -32,7 +32,7 @@ class Comparison:
     results: dict[str, BanditResult]
 
     def rows(self) -> list[dict]:
-        """One dict per agent: mean reward over all steps, final % optimal and final regret, with SEs."""
+        """One dict per agent: mean reward, final % optimal and final regret, with SEs."""
         out = []
         for name, r in self.results.items():
             out.append(
@@ -126,7 +126,8 @@ def compare(
     Examples
     --------
     >>> from fastrl.bandits import EpsilonGreedy, GaussianBandit, UCB, compare
-    >>> cmp = compare({"eps": EpsilonGreedy(0.1), "ucb": UCB(2)}, GaussianBandit.testbed(), runs=64, steps=20)
+    >>> agents = {"eps": EpsilonGreedy(0.1), "ucb": UCB(2)}
+    >>> cmp = compare(agents, GaussianBandit.testbed(), runs=64, steps=20)
     >>> list(cmp.results)
     ['eps', 'ucb']
     """

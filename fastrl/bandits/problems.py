@@ -168,7 +168,10 @@ class GaussianBandit:
 
     def __repr__(self) -> str:
         if self.means is None:
-            what = f"testbed, num_arms={self.num_arms}, mean_offset={self.mean_offset}, mean_std={self.mean_std}"
+            what = (
+                f"testbed, num_arms={self.num_arms}, mean_offset={self.mean_offset}, "
+                f"mean_std={self.mean_std}"
+            )
         else:
             what = f"means={self.means.tolist()}"
         return f"GaussianBandit({what}, reward_std={self.reward_std}, drift_std={self.drift_std})"

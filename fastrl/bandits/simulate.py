@@ -145,7 +145,8 @@ def simulate(
     means_in = np.array(means_in, dtype=np.float64, order="C")
     if means_in.shape[0] > 1 and means_in.shape[0] != runs:
         raise ValueError(
-            f"runs must equal the number of per-run rows of the problem ({means_in.shape[0]}), got {runs}"
+            f"runs must equal the number of per-run rows of the problem "
+            f"({means_in.shape[0]}), got {runs}"
         )
     agent_code, agent_params = agent._params()
     roots = stream_roots(seed)

@@ -73,7 +73,7 @@ def parse_agent(spec: str):
 def make_problem(
     kind: str, *, arms: int, probs=None, means=None, drift_std: float = 0.0, reward_std=1.0
 ):
-    """The CLI's problems: ``testbed``, ``bernoulli`` (``probs`` or random) and ``gaussian`` (``means``)."""
+    """The CLI's problems: ``testbed``, ``bernoulli`` (``probs`` or random), ``gaussian``."""
     if kind == "testbed":
         return GaussianBandit.testbed(num_arms=arms, reward_std=reward_std, drift_std=drift_std)
     if kind == "bernoulli":
