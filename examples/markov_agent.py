@@ -28,11 +28,11 @@ from fastrl.tabular import TabularMDP, estimate_model_from_episodes, value_itera
 
 LEVELS = ("bottom", "low", "mid", "high", "top")
 # True dynamics of the toy: climb goes up w.p. 0.6, stays 0.3, slips down 0.1;
-# sink goes down w.p. 0.9, stays 0.1. Arriving at top pays +10, at bottom +2
+# sink goes down w.p. 0.9, stays 0.1. Arriving at top pays +10, at bottom +6
 # (both end the episode); any other arrival costs -1.
 CLIMB = (0.1, 0.3, 0.6)  # P(down), P(stay), P(up)
 SINK = (0.9, 0.1, 0.0)
-ARRIVAL_REWARD = {"bottom": 2.0, "top": 10.0}
+ARRIVAL_REWARD = {"bottom": 6.0, "top": 10.0}
 # Search actions: probe at this fraction of the open index range [lo, hi], or
 # "step": the cell next to the last probe, towards the target (linear search).
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 0.9)

@@ -117,13 +117,17 @@ def softmax(q, i, beta, key, step):
     for a in range(1, num_actions):
         if q[i, a] > qmax:
             qmax = q[i, a]
+    # exp(0) is exactly 1: skipping the call for maximal values changes no bit
+    # and saves most of the exponentials with few actions.
     total = 0.0
     for a in range(num_actions):
-        total += math.exp(beta * (q[i, a] - qmax))
+        d = q[i, a] - qmax
+        total += 1.0 if d == 0.0 else math.exp(beta * d)
     target = uniform(key, counter(step, SLOT_ACTION)) * total
     acc = 0.0
     for a in range(num_actions):
-        acc += math.exp(beta * (q[i, a] - qmax))
+        d = q[i, a] - qmax
+        acc += 1.0 if d == 0.0 else math.exp(beta * d)
         if target < acc:
             return np.int64(a)
     return np.int64(num_actions - 1)
