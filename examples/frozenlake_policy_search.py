@@ -26,8 +26,15 @@ import numpy as np
 from _args import arg, parse, save, setup_matplotlib
 
 from fastrl.schedules import Schedule
-from fastrl.tabular import QLearning, evaluate, frozen_lake, random_map, random_search, train
-from fastrl.tabular import value_iteration
+from fastrl.tabular import (
+    QLearning,
+    evaluate,
+    frozen_lake,
+    random_map,
+    random_search,
+    train,
+    value_iteration,
+)
 
 ARROWS = "←↓→↑"  # FrozenLake actions 0 left, 1 down, 2 right, 3 up
 SOLVED = 0.78
@@ -112,9 +119,7 @@ def solve_map(mdp, args: Args):
     dt = time.perf_counter() - t0
     run = int(np.argmax(tr.run_final_success))  # chosen by its own training episodes only
     label = f"Q-learning (best of {args.q_runs})"
-    found["Q-learning"] = check(
-        mdp, tr.policy[run], args, label, tr.run_final_success[run], dt
-    )
+    found["Q-learning"] = check(mdp, tr.policy[run], args, label, tr.run_final_success[run], dt)
     print("  value iteration's policy:\n" + arrows(mdp, plan.policy))
     return rs.scores, ev.mean_return, found, plan
 

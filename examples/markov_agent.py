@@ -225,7 +225,9 @@ def main(args: Args) -> None:
     bins = np.arange(0.5, 2 * np.log2(args.size) + 4)
     for name, probes in results.items():
         if name != "linear":
-            ax.hist(probes, bins=bins, histtype="step", lw=1.5, label=f"{name}: {probes.mean():.2f}")
+            ax.hist(
+                probes, bins=bins, histtype="step", lw=1.5, label=f"{name}: {probes.mean():.2f}"
+            )
     ax.set(
         xlabel="probes to find the target",
         ylabel="searches",

@@ -48,10 +48,8 @@ def main(args: Args) -> None:
         "epsilon-greedy 0.1": EpsilonGreedy(0.1),
         "epsilon-greedy 1/t": EpsilonGreedy(1.0, schedule="1/t"),
         "epsilon-greedy exp": EpsilonGreedy(1.0, schedule=Schedule("exponential", decay=0.99)),
-        # Softmax anneals the temperature 1/beta: from 0.1 down to 0.01.
-        "softmax annealed": Softmax(
-            10.0, schedule=Schedule("exponential", decay=0.995, floor=0.01)
-        ),
+        # Softmax anneals the temperature 1/beta: from 0.5 down to 0.01 (x 0.995 per step).
+        "softmax annealed": Softmax(2.0, schedule=Schedule("exponential", decay=0.995, floor=0.01)),
         # Rewards lie in [0, 1], so UCB1's sqrt(2 ln t / N) is c = sqrt(2).
         "UCB1": UCB(c=float(np.sqrt(2.0))),
         "reinforcement comparison": GradientBandit(alpha=0.1, baseline=True),

@@ -6,7 +6,8 @@ Each curve is one ``simulate`` call (one ``compare`` call per figure), and the
 parameter study of figure 2.6 is 26 more, so the whole chapter takes seconds.
 
 * Figure 2.2: greedy vs epsilon-greedy (epsilon 0, 0.01, 0.1), sample averages.
-* Figure 2.3: optimistic greedy (Q1 = 5) vs realistic epsilon-greedy (Q1 = 0, epsilon 0.1), alpha 0.1.
+* Figure 2.3: optimistic greedy (Q1 = 5) vs realistic epsilon-greedy (Q1 = 0, epsilon
+  0.1), both alpha 0.1.
 * Figure 2.4: UCB (c = 2) vs epsilon-greedy (epsilon 0.1).
 * Figure 2.5: gradient bandit, alpha 0.1 and 0.4, with and without baseline (testbed mean 4).
 * Figure 2.6: average reward over the first 1000 steps against each method's parameter.

@@ -120,7 +120,9 @@ def main(args: Args) -> None:
         for n in (0, 5, 50)
     }
     t0 = time.perf_counter()
-    cmp = compare(agents, dyna_maze(), episodes=args.maze_episodes, max_episode_steps=10_000, **sizes)
+    cmp = compare(
+        agents, dyna_maze(), episodes=args.maze_episodes, max_episode_steps=10_000, **sizes
+    )
     report("Dyna maze (return = reaching the goal)", cmp, time.perf_counter() - t0)
     for name, res in cmp.results.items():
         axes[1, 1].plot(np.arange(2, res.episodes + 1), res.episode_length[1:], label=name)

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 from _args import arg, parse, save, setup_matplotlib
 
-from fastrl.bandits import BernoulliBandit, EpsilonGreedy, GaussianBandit, Softmax, compare, simulate
+from fastrl.bandits import (
+    BernoulliBandit,
+    EpsilonGreedy,
+    GaussianBandit,
+    Softmax,
+    compare,
+    simulate,
+)
 
 
 @dataclass(frozen=True)
@@ -106,8 +113,14 @@ def main(args: Args) -> None:
     beta_scores = [
         simulate(problem, Softmax(b, alpha=args.alpha), **sizes).average_reward for b in betas
     ]
-    print("Other epsilon: " + ", ".join(f"{e}: {s:.4f}" for e, s in zip(epsilons, eps_scores)))
-    print("Other beta:    " + ", ".join(f"{b}: {s:.4f}" for b, s in zip(betas, beta_scores)))
+    print(
+        "Other epsilon: "
+        + ", ".join(f"{e}: {s:.4f}" for e, s in zip(epsilons, eps_scores, strict=True))
+    )
+    print(
+        "Other beta:    "
+        + ", ".join(f"{b}: {s:.4f}" for b, s in zip(betas, beta_scores, strict=True))
+    )
     gauss = GaussianBandit(list(args.probs), reward_std=1.0)
     print("Gaussian rewards N(p, 1) instead of 0/1 rewards:")
     for name, agent in agents.items():
@@ -121,7 +134,7 @@ def main(args: Args) -> None:
     ax = axes[1, 1]
     ax.plot(range(len(epsilons)), eps_scores, "o-", label="epsilon-greedy: epsilon")
     ax.plot(range(len(betas)), beta_scores, "s-", label="softmax: beta")
-    ax.set_xticks(range(len(epsilons)), [f"{e}\n{b}" for e, b in zip(epsilons, betas)])
+    ax.set_xticks(range(len(epsilons)), [f"{e}\n{b}" for e, b in zip(epsilons, betas, strict=True)])
     ax.set(title="Other epsilon (top) and beta (bottom)", ylabel="average reward per step")
     ax.legend(frameon=False, fontsize=8)
     save(fig, args.out, "two_armed_bandit.png")

@@ -142,3 +142,23 @@ def test_episode_reward_goes_to_last_step():
     assert total > 0
     assert model.terminated.any()
     assert (model.counts.sum(), enc.num_states) == (50 * 12, 5)
+
+
+def test_state_rewards_are_not_paid_by_made_up_self_loops():
+    # A terminal state that is never left must not pay its arrival reward forever.
+    from fastrl.tabular import estimate_model, value_iteration
+
+    m = estimate_model([0], [0], [1], [5.0], [True], reward_model="state")
+    assert m.to_dense()[1][1, 0, 1] == 0.0
+    res = value_iteration(m, 1.0, max_iter=1000)
+    assert res.converged and res.values.tolist() == [5.0, 0.0]
+
+
+def test_unvisited_reward_is_applied_to_never_tried_pairs():
+    from fastrl.tabular import estimate_model
+
+    m = estimate_model([0], [0], [1], [5.0], [True], num_actions=2, unvisited_reward=-1.0)
+    _, R = m.to_dense()
+    assert R[0, 0, 1] == 5.0 and R[0, 1, 0] == -1.0 and R[1, 0, 1] == -1.0
+    with pytest.raises(ValueError, match="unvisited_reward"):
+        estimate_model([0], [0], [1], [5.0], unvisited_reward=float("nan"))

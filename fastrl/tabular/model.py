@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastrl.tabular.mdp import TabularMDP
-from fastrl.validation import check_array, check_int
+from fastrl.validation import check_array, check_int, check_real
 
 __all__ = ["EstimatedModel", "Encoder", "estimate_model", "estimate_model_from_episodes"]
 
@@ -69,6 +69,7 @@ def estimate_model(
     num_actions: int | None = None,
     unvisited: str = "self-loop",
     reward_model: str = "transition",
+    unvisited_reward: float = 0.0,
     initial=None,
     name: str = "EstimatedModel",
     max_episode_steps: int | None = None,
@@ -96,6 +97,10 @@ def estimate_model(
         function of the state reached, the mean logged reward over all
         transitions into ``s'`` (0 for states never reached), as in the
         tutorial's Markov agent.
+    unvisited_reward : float
+        Reward of the made-up transitions of never-tried ``(s, a)`` pairs under
+        either reward model (default 0). A pessimistic value keeps a planner
+        from preferring untried actions when logged rewards are negative.
     initial : float array (S,), optional
         Initial distribution; default uniform over all states.
 
@@ -138,6 +143,7 @@ def estimate_model(
         raise ValueError(f"action indices must be < num_actions={A}")
     if unvisited not in ("self-loop", "uniform", "error"):
         raise ValueError(f"unvisited must be 'self-loop', 'uniform' or 'error', got {unvisited!r}")
+    unvisited_reward = check_real("unvisited_reward", unvisited_reward)
     if reward_model not in ("transition", "state"):
         raise ValueError(f"reward_model must be 'transition' or 'state', got {reward_model!r}")
 
@@ -160,7 +166,10 @@ def estimate_model(
     else:
         arrivals = np.bincount(s2, minlength=S)
         r_state = np.bincount(s2, weights=r, minlength=S) / np.maximum(arrivals, 1)
-        R = np.broadcast_to(r_state[None, None, :], (S, A, S))
+        R = np.broadcast_to(r_state[None, None, :], (S, A, S)).copy()
+    # Made-up transitions never pay a logged reward: with reward_model="state" a
+    # self-loop on a rewarding terminal state would otherwise pay it forever.
+    R[never] = unvisited_reward
     Tm = np.bincount(flat, weights=term, minlength=S * A * S).reshape(S, A, S) > 0
     base = TabularMDP.from_dense(P, R, Tm, initial, name=name, max_episode_steps=max_episode_steps)
     return EstimatedModel(

@@ -1,0 +1,75 @@
+"""Every example runs, with a tiny budget, in its own process (CleanRL style), so none can rot.
+
+Numba compiles each kernel in each process unless it finds it in its on-disk
+cache. The subprocesses share one cache directory for the session: the
+caller's ``NUMBA_CACHE_DIR`` when set, else numba's default (``__pycache__``
+next to fastrl's sources, the same cache the in-process tests fill), so
+compilation is paid at most once per kernel.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+# example -> (tiny arguments, PNGs it must write)
+CASES = {
+    "two_armed_bandit": ("--runs 20 --steps 50", ["two_armed_bandit.png"]),
+    "multi_armed_bandits": ("--runs 20 --steps 50 --arms 5", ["multi_armed_bandits.png"]),
+    "sutton_barto_chapter2": ("--runs 16 --steps 30", [f"fig2_{k}.png" for k in range(2, 7)]),
+    "frozenlake_policy_search": (
+        "--policies 50 --episodes 5 --check-batches 4 --q-runs 4 --q-episodes 50",
+        ["frozenlake_policy_search.png"],
+    ),
+    "markov_agent": (
+        "--toy-episodes 200 --log-episodes 200 --searches 50 --size 32",
+        ["markov_agent.png"],
+    ),
+    "td_control": (
+        "--runs 4 --frozen-episodes 50 --cliff-episodes 10 --windy-episodes 5 --maze-episodes 3",
+        ["td_control.png"],
+    ),
+    "gymnasium_backend": (
+        "--num-envs 16 --steps 5 --gym-steps 3 --learn-steps 30",
+        ["gymnasium_backend.png"],
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def example_env():
+    """Environment of the example subprocesses: headless, one shared numba cache."""
+    env = dict(os.environ)
+    env["MPLBACKEND"] = "Agg"
+    env.pop("FASTRL_NUMBA_CACHE", None)  # the cache must be on, or every process compiles
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def test_every_example_is_tested():
+    scripts = {p.stem for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")}
+    assert scripts == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_example_runs(name, tmp_path, example_env):
+    args, pngs = CASES[name]
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / f"{name}.py"), *args.split(), "--out", str(tmp_path)],
+        cwd=ROOT,
+        env=example_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    for png in pngs:
+        assert (tmp_path / png).stat().st_size > 1000, png
+    assert " s" in proc.stdout  # every example reports how long it took
