@@ -92,6 +92,7 @@ class TabularEnv(gym.Env):
             np.zeros(1, dtype=np.bool_),
             np.zeros(1, dtype=np.int64),
         )
+        self._entries: dict = {}
         self._seeded = False
         self.lastaction: int | None = None
 
@@ -143,15 +144,25 @@ class TabularEnv(gym.Env):
 
     def _entry_prob(self, s, a, s_next, r, done) -> float:
         # The first positive entry with the sampled outcome (entries with equal
-        # outcomes have equal probability in Gymnasium's toy-text tables).
-        m = self.mdp
-        match = (
-            (m.prob[s, a] > 0.0)
-            & (m.next_state[s, a] == s_next)
-            & (m.reward[s, a] == r)
-            & (m.terminated[s, a] == done)
-        )
-        return float(m.prob[s, a][np.argmax(match)])
+        # outcomes have equal probability in Gymnasium's toy-text tables). The
+        # entries of (s, a) are cached as Python tuples: numpy masks cost more
+        # than the whole step.
+        entries = self._entries.get((s, a))
+        if entries is None:
+            m = self.mdp
+            entries = [
+                (int(ns), float(rr), bool(tt), float(pp))
+                for ns, rr, tt, pp in zip(
+                    m.next_state[s, a], m.reward[s, a], m.terminated[s, a], m.prob[s, a],
+                    strict=True,
+                )
+                if pp > 0.0
+            ]
+            self._entries[(s, a)] = entries
+        for ns, rr, tt, pp in entries:
+            if ns == s_next and rr == r and tt == done:
+                return pp
+        return 1.0
 
     def render(self):
         if self.render_mode is None:

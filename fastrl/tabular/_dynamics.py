@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from fastrl._jit import ijit
-from fastrl.policies import FIRST_FREE_SLOT
+from fastrl.policies import FIRST_FREE_SLOT, categorical
 
 SLOT_TRANSITION = FIRST_FREE_SLOT
 SLOT_RESET = FIRST_FREE_SLOT + 1
@@ -27,17 +27,8 @@ FIRST_AGENT_SLOT = FIRST_FREE_SLOT + 2
 
 @ijit
 def sample_initial(initial, n, u):
-    """An initial state of MDP ``n`` given a uniform ``u`` in [0, 1)."""
-    acc = 0.0
-    last = 0
-    for s in range(initial.shape[1]):
-        w = initial[n, s]
-        if w > 0.0:
-            acc += w
-            last = s
-            if u < acc:
-                break
-    return np.int64(last)
+    """An initial state of MDP ``n`` (row ``n`` of ``initial``) given a uniform ``u`` in [0, 1)."""
+    return categorical(initial, n, 1.0, u)
 
 
 @ijit
