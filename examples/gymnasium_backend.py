@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
@@ -115,6 +116,13 @@ def main(args: Args) -> None:
         ylabel="success rate of ending episodes",
     )
     save(fig, args.out, "gymnasium_backend.png")
+
+    # An animated GIF of the learned greedy policy on the map (pillow, the ``gif`` extra).
+    from fastrl.gym import record_gif
+
+    gif = Path(args.out) / "frozenlake_policy.gif"
+    frames = record_gif(mdp, policy, gif, seed=args.seed, episodes=1, max_steps=100)
+    print(f"  wrote {gif} ({frames} frames)")
 
 
 if __name__ == "__main__":

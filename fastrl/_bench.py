@@ -111,6 +111,47 @@ def evaluate_gymnasium(scale: float = 1.0):
     return policies.shape[0] * 100, lambda: gymnasium_evaluate_loop(policies, 100)
 
 
+def _vector_actions(num_envs: int) -> list:
+    gen = np.random.default_rng(0)
+    return [gen.integers(0, 4, size=num_envs) for _ in range(16)]
+
+
+def gym_fastrl(scale: float = 1.0):
+    """make_vec("fastrl/FrozenLake-v1", num_envs=4096), random numpy actions (env-steps)."""
+    import gymnasium as gym
+
+    import fastrl.gym  # noqa: F401  (registers the ids)
+
+    num_envs, steps = 4096, max(int(500 * scale), 5)
+    env = gym.make_vec(
+        "fastrl/FrozenLake-v1", num_envs=num_envs, vectorization_mode="vector_entry_point"
+    )
+    env.reset(seed=0)
+    actions = _vector_actions(num_envs)
+
+    def call():
+        for i in range(steps):
+            env.step(actions[i % 16])
+
+    return num_envs * steps, call
+
+
+def gym_sync(scale: float = 1.0):
+    """Gymnasium's SyncVectorEnv of FrozenLake-v1 at the same num_envs (a few steps)."""
+    import gymnasium as gym
+
+    num_envs, steps = 4096, max(int(10 * scale), 2)
+    env = gym.make_vec("FrozenLake-v1", num_envs=num_envs, vectorization_mode="sync")
+    env.reset(seed=0)
+    actions = _vector_actions(num_envs)
+
+    def call():
+        for i in range(steps):
+            env.step(actions[i % 16])
+
+    return num_envs * steps, call
+
+
 @dataclass(frozen=True)
 class Timing:
     """Best-of-``repeat`` wall time of a workload and its throughput."""
@@ -205,5 +246,15 @@ GROUPS = [
         0.5e6,
         None,
         "episodes",
+    ),
+    Group(
+        "gym-vector",
+        "make_vec fastrl/FrozenLake-v1, 4096 envs, random numpy actions",
+        gym_fastrl,
+        gym_sync,
+        "Gymnasium SyncVectorEnv",
+        20e6,
+        200.0,
+        "env-steps",
     ),
 ]

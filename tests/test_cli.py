@@ -69,8 +69,9 @@ def test_demo_quick_runs_every_job(capsys):
 def test_bench_small_scale_reports_every_group(tmp_path, capsys):
     readme = tmp_path / "README.md"
     readme.write_text("intro\n<!-- bench:begin -->\nold\n<!-- bench:end -->\nrest\n")
-    assert main(["bench", "--scale", "0.002", "--group", "bandit-testbed", "--group", "evaluate",
-                 "--json", str(tmp_path / "b.json"), "--update-readme", str(readme)]) == 0  # fmt: skip
+    argv = ["bench", "--scale", "0.002", "--group", "bandit-testbed", "--group", "evaluate"]
+    argv += ["--json", str(tmp_path / "b.json"), "--update-readme", str(readme)]
+    assert main(argv) == 0
     out = capsys.readouterr().out
     assert "bandit-testbed" in out and "evaluate" in out
     text = readme.read_text()

@@ -38,7 +38,7 @@ CASES = {
     ),
     "gymnasium_backend": (
         "--num-envs 16 --steps 5 --gym-steps 3 --learn-steps 30",
-        ["gymnasium_backend.png"],
+        ["gymnasium_backend.png", "frozenlake_policy.gif"],
     ),
 }
 

@@ -161,3 +161,37 @@ def test_record_gif(tmp_path):
         record_gif(mdp, np.zeros(3, dtype=int), path)
     with pytest.raises(TypeError, match="render_mode"):
         record_gif(gym.make("fastrl/FrozenLake-v1"), policy, path)
+
+
+def test_bandit_vector_reward_statistics():
+    num_envs, steps = 4096, 50
+    env = gym.make_vec("fastrl/Bandit-v0", num_envs=num_envs, problem=BernoulliBandit([0.3, 0.9]))
+    env.reset(seed=0)
+    pulls = [env.step(np.full(num_envs, a % 2))[1] for a in range(steps)]
+    for arm, p in ((0, 0.3), (1, 0.9)):
+        r = np.concatenate(pulls[arm::2])
+        assert abs(r.mean() - p) <= 5 * np.sqrt(p * (1 - p) / r.size)
+    env = gym.make_vec("fastrl/Bandit-v0", num_envs=num_envs, problem=GaussianBandit.testbed(3))
+    env.reset(seed=1)
+    means = env.unwrapped.means
+    r = np.stack([env.step(np.zeros(num_envs, dtype=np.int64))[1] for _ in range(steps)])
+    resid = r - means[:, 0]
+    assert abs(resid.mean()) <= 5 / np.sqrt(resid.size) and abs(resid.std() - 1) < 0.02
+    assert np.std(means) > 0.5  # drawn per sub-environment from its seed
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [BernoulliBandit.random(5), GaussianBandit.testbed(num_arms=4, drift_std=0.1)],
+    ids=["bernoulli", "gaussian-drift"],
+)
+def test_bandit_env_draws_what_simulate_draws(problem):
+    # A BanditEnv reset with seed s is run 0 of simulate(seed=s): replaying the
+    # simulated actions must give the simulated rewards, drift included.
+    from fastrl.bandits import EpsilonGreedy, simulate
+
+    res = simulate(problem, EpsilonGreedy(0.3), runs=1, steps=60, seed=11, record_runs=True)
+    env = BanditEnv(problem=problem, max_episode_steps=1000)
+    env.reset(seed=11)
+    rewards = [env.step(int(a))[1] for a in res.actions[0]]
+    np.testing.assert_allclose(rewards, res.rewards[0], rtol=0, atol=1e-12)

@@ -27,7 +27,7 @@ def autoreset_mode(value) -> AutoresetMode:
         valid = [m.value for m in AutoresetMode]
         raise ValueError(
             f"autoreset_mode must be an AutoresetMode or one of {valid}, got {value!r}"
-        )
+        ) from None
 
 
 def mode_code(mode: AutoresetMode) -> int:

@@ -27,101 +27,69 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastrl._jit import ijit, jit, pjit, prange
-from fastrl.bandits.problems import MEANS_GIVEN, MEANS_UNIFORM, REWARD_BERNOULLI
-from fastrl.rng import counter, normal, run_key, uniform
+from fastrl._jit import jit
+
+# The bandit driver's own helpers, so a gym bandit draws exactly what simulate draws.
+from fastrl.bandits._kernels import _drift, _init_means, _reward
+from fastrl.rng import counter, run_key, uniform
 from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
 
 MODE_NEXT_STEP = 0
 MODE_SAME_STEP = 1
 MODE_DISABLED = 2
 
-#: sub-environments per parallel block. Measured at 4096 FrozenLake envs on 2
-#: cores: parallel and serial kernels both reach about 57 million steps/s (the
-#: Python side of ``step`` dominates); the parallel one scales with more cores.
-BLOCK = 256
+# Serial kernels, on purpose. Measured with 4096 FrozenLake sub-environments
+# on the 2-core machine: a prange-over-blocks (pjit) kernel matched the serial
+# one when the machine was idle (about 55 million steps/s each, the Python side
+# of ``step`` dominating), but dropped to 0.5 million whenever another process
+# held a core, since every step waits at the thread barrier for a descheduled
+# worker; the serial kernel keeps its speed. Moving the per-environment body
+# into an inlined helper shared by a serial and a parallel driver made the
+# serial kernel 3x slower (10 vs 29 million steps/s side by side), so there is
+# one plain loop per family.
 
 
-# The bandit helpers below draw from the same addresses as fastrl.bandits'
-# driver (its private helpers are not a stable interface, so they are not
-# imported): arm value a from counter a of the problem stream, the reward of
-# arm a at step t from counter t * k + a of the environment stream, and its
-# drift from the same counter of the extra stream.
-
-
-@ijit
-def _init_means(means_code, means_in, row, loc, scale, key, out):
-    for a in range(out.shape[0]):
-        if means_code == MEANS_GIVEN:
-            out[a] = means_in[row, a]
-        elif means_code == MEANS_UNIFORM:
-            out[a] = uniform(key, np.uint64(a))
-        else:
-            out[a] = loc + scale * normal(key, np.uint64(a))
-
-
-@ijit
-def _reward(reward_code, mean, reward_std, key, t, a, k):
-    c = np.uint64(t) * np.uint64(k) + np.uint64(a)
-    if reward_code == REWARD_BERNOULLI:
-        return 1.0 if uniform(key, c) < mean else 0.0
-    return mean + reward_std * normal(key, c)
-
-
-@ijit
-def _drift(reward_code, means, drift_std, key, t):
-    k = means.shape[0]
-    for a in range(k):
-        m = means[a] + drift_std * normal(key, np.uint64(t) * np.uint64(k) + np.uint64(a))
-        if reward_code == REWARD_BERNOULLI:
-            m = min(max(m, 0.0), 1.0)
-        means[a] = m
-
-
-@pjit
+@jit
 def _step_tabular(
     next_state, prob, reward, terminated, initial, keys, s, t, ep_len, needs_reset,
     actions, max_steps, mode, obs, rew, term, trunc, final_obs,
 ):  # fmt: skip
     """Step every sub-environment once; ``max_steps`` 0 means no episode limit."""
-    num_envs = s.shape[0]
     multi = next_state.shape[0] > 1
-    num_blocks = (num_envs + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        for i in range(b * BLOCK, min((b + 1) * BLOCK, num_envs)):
-            n = i if multi else 0
-            key = keys[i]
-            ti = t[i]
-            if mode == MODE_NEXT_STEP and needs_reset[i]:
-                s0 = sample_initial(initial, n, uniform(key, counter(ti, SLOT_RESET)))
-                s[i] = s0
-                ep_len[i] = 0
-                needs_reset[i] = False
-                obs[i] = s0
-                final_obs[i] = s0
-                rew[i] = 0.0
-                term[i] = False
-                trunc[i] = False
-                continue
-            u = uniform(key, counter(ti, SLOT_TRANSITION))
-            s_next, r, done = env_step(next_state, prob, reward, terminated, n, s[i], actions[i], u)
-            ti += 1
-            el = ep_len[i] + 1
-            cut = max_steps > 0 and el >= max_steps
-            t[i] = ti
-            rew[i] = r
-            term[i] = done
-            trunc[i] = cut
-            final_obs[i] = s_next
-            if done or cut:
-                if mode == MODE_SAME_STEP:
-                    s_next = sample_initial(initial, n, uniform(key, counter(ti, SLOT_RESET)))
-                    el = 0
-                else:
-                    needs_reset[i] = True
-            s[i] = s_next
-            ep_len[i] = el
-            obs[i] = s_next
+    for i in range(s.shape[0]):
+        n = i if multi else 0
+        key = keys[i]
+        ti = t[i]
+        if mode == MODE_NEXT_STEP and needs_reset[i]:
+            s0 = sample_initial(initial, n, uniform(key, counter(ti, SLOT_RESET)))
+            s[i] = s0
+            ep_len[i] = 0
+            needs_reset[i] = False
+            obs[i] = s0
+            final_obs[i] = s0
+            rew[i] = 0.0
+            term[i] = False
+            trunc[i] = False
+            continue
+        u = uniform(key, counter(ti, SLOT_TRANSITION))
+        s_next, r, done = env_step(next_state, prob, reward, terminated, n, s[i], actions[i], u)
+        ti += 1
+        el = ep_len[i] + 1
+        cut = max_steps > 0 and el >= max_steps
+        t[i] = ti
+        rew[i] = r
+        term[i] = done
+        trunc[i] = cut
+        final_obs[i] = s_next
+        if done or cut:
+            if mode == MODE_SAME_STEP:
+                s_next = sample_initial(initial, n, uniform(key, counter(ti, SLOT_RESET)))
+                el = 0
+            else:
+                needs_reset[i] = True
+        s[i] = s_next
+        ep_len[i] = el
+        obs[i] = s_next
 
 
 @jit
@@ -137,42 +105,39 @@ def _reset_tabular(initial, keys, s, t, ep_len, needs_reset, mask, obs):
         obs[i] = s[i]
 
 
-@pjit
+@jit
 def _step_bandit(
     reward_code, means_code, means_in, loc, scale, reward_std, drift_std, problem_keys,
     env_keys, extra_keys, means, t, ep_len, needs_reset, actions, max_steps, mode, rew, trunc,
 ):  # fmt: skip
     """Pull one arm in every sub-environment; the episode ends only by truncation."""
-    num_envs = t.shape[0]
     k = means.shape[1]
     multi = means_in.shape[0] > 1
-    num_blocks = (num_envs + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        for i in range(b * BLOCK, min((b + 1) * BLOCK, num_envs)):
-            row = i if multi else 0
-            if mode == MODE_NEXT_STEP and needs_reset[i]:
-                _init_means(means_code, means_in, row, loc, scale, problem_keys[i], means[i])
-                ep_len[i] = 0
-                needs_reset[i] = False
-                rew[i] = 0.0
-                trunc[i] = False
-                continue
-            ti = t[i]
-            a = actions[i]
-            rew[i] = _reward(reward_code, means[i, a], reward_std, env_keys[i], ti, a, k)
-            if drift_std > 0.0:
-                _drift(reward_code, means[i], drift_std, extra_keys[i], ti)
-            t[i] = ti + 1
-            el = ep_len[i] + 1
-            cut = max_steps > 0 and el >= max_steps
-            trunc[i] = cut
-            if cut:
-                if mode == MODE_SAME_STEP:
-                    _init_means(means_code, means_in, row, loc, scale, problem_keys[i], means[i])
-                    el = 0
-                else:
-                    needs_reset[i] = True
-            ep_len[i] = el
+    for i in range(t.shape[0]):
+        row = i if multi else 0
+        if mode == MODE_NEXT_STEP and needs_reset[i]:
+            _init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
+            ep_len[i] = 0
+            needs_reset[i] = False
+            rew[i] = 0.0
+            trunc[i] = False
+            continue
+        ti = t[i]
+        a = actions[i]
+        rew[i] = _reward(reward_code, means[i, a], reward_std, env_keys[i], ti, a, k)
+        if drift_std > 0.0:
+            _drift(reward_code, means, i, drift_std, extra_keys[i], ti)
+        t[i] = ti + 1
+        el = ep_len[i] + 1
+        cut = max_steps > 0 and el >= max_steps
+        trunc[i] = cut
+        if cut:
+            if mode == MODE_SAME_STEP:
+                _init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
+                el = 0
+            else:
+                needs_reset[i] = True
+        ep_len[i] = el
 
 
 @jit
@@ -182,7 +147,7 @@ def _reset_bandit(means_code, means_in, loc, scale, problem_keys, means, ep_len,
     for i in range(means.shape[0]):
         if mask[i]:
             row = i if multi else 0
-            _init_means(means_code, means_in, row, loc, scale, problem_keys[i], means[i])
+            _init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
             ep_len[i] = 0
             needs_reset[i] = False
 

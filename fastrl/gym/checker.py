@@ -116,9 +116,7 @@ def check_vector_env(env: VectorEnv, *, seed: int = 0, steps: int = 200) -> dict
     _check_info(info, n, "reset")
     obs_again, _ = env.reset(seed=seed)
     _require(data_equivalence(obs, obs_again, exact=True), "reset(seed) is not deterministic")
-    _require(
-        not np.shares_memory(obs, obs_again), "reset returns the same array object twice"
-    )
+    _require(not np.shares_memory(obs, obs_again), "reset returns the same array object twice")
 
     env.action_space.seed(seed)
     actions = [env.action_space.sample() for _ in range(steps)]
@@ -130,7 +128,7 @@ def check_vector_env(env: VectorEnv, *, seed: int = 0, steps: int = 200) -> dict
     )
 
     env.reset(seed=seed)
-    prev_obs = None
+    prev_obs = prev_copy = None
     prev_done = np.zeros(n, dtype=np.bool_)
     episodes_ended = 0
     for t, a in enumerate(actions):

@@ -153,7 +153,10 @@ class TabularEnv(gym.Env):
             entries = [
                 (int(ns), float(rr), bool(tt), float(pp))
                 for ns, rr, tt, pp in zip(
-                    m.next_state[s, a], m.reward[s, a], m.terminated[s, a], m.prob[s, a],
+                    m.next_state[s, a],
+                    m.reward[s, a],
+                    m.terminated[s, a],
+                    m.prob[s, a],
                     strict=True,
                 )
                 if pp > 0.0
