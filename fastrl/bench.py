@@ -21,6 +21,24 @@ BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
 
 
+def _rate(x: float) -> str:
+    """A throughput with a readable prefix: 63.7 M, 1.4 k, 12.0."""
+    if x >= 1e6:
+        return f"{x / 1e6:.1f} M"
+    if x >= 1e3:
+        return f"{x / 1e3:.1f} k"
+    return f"{x:.1f}"
+
+
+def _target(r: dict) -> str:
+    parts = []
+    if r["target_per_s"]:
+        parts.append(f">= {_rate(r['target_per_s'])} {r['unit']}/s")
+    if r["target_ratio"]:
+        parts.append(f">= {r['target_ratio']:g}x")
+    return ", ".join(parts)
+
+
 def _machine() -> str:
     cores = numba.config.NUMBA_NUM_THREADS
     return f"{platform.machine()}, {cores} cores, numba threads {numba.get_num_threads()}"
@@ -63,14 +81,9 @@ def markdown(rows: list[dict]) -> str:
         "| --- | ---: | --- | ---: | ---: | --- |",
     ]
     for r in rows:
-        target = []
-        if r["target_per_s"]:
-            target.append(f">= {r['target_per_s'] / 1e6:g} M {r['unit']}/s")
-        if r["target_ratio"]:
-            target.append(f">= {r['target_ratio']:g}x")
         lines.append(
-            f"| {r['what']} | {r['fastrl_per_s'] / 1e6:.1f} M {r['unit']}/s | {r['baseline']} "
-            f"| {r['baseline_per_s'] / 1e6:.3f} M/s | {r['ratio']:,.0f}x | {', '.join(target)} |"
+            f"| {r['what']} | {_rate(r['fastrl_per_s'])} {r['unit']}/s | {r['baseline']} "
+            f"| {_rate(r['baseline_per_s'])} {r['unit']}/s | {r['ratio']:,.0f}x | {_target(r)} |"
         )
     return "\n".join(lines)
 
@@ -83,10 +96,10 @@ def run_bench(scale=1.0, json_path=None, readme=None, groups=None) -> int:
         body.append(
             [
                 r["group"],
-                f"{r['fastrl_per_s'] / 1e6:.1f} M/s",
-                f"{r['baseline_per_s'] / 1e6:.3f} M/s",
+                f"{_rate(r['fastrl_per_s'])} {r['unit']}/s",
+                f"{_rate(r['baseline_per_s'])} {r['unit']}/s",
                 f"{r['ratio']:,.0f}x",
-                f"{(r['target_per_s'] or 0) / 1e6:g} M/s, {r['target_ratio'] or 0:g}x",
+                _target(r),
             ]
         )
     print(f"fastrl bench ({_machine()}, threading layer {numba.threading_layer()}, scale {scale})")

@@ -1,0 +1,68 @@
+"""Bandit throughput: fastrl against the tutorial's Python loop and plain numpy.
+
+Headline: agent-steps per second, statistics included. Groups (each with its
+baseline, so the ratio is measured in one run on one machine):
+
+* ``bandit-tutorial``: the tutorial job (2 arms p = [0.7, 0.3], epsilon-greedy
+  and softmax, 1000 runs x 1000 steps each) against a shortened copy of the
+  tutorial's per-step loop. Targets: >= 100 million/s, >= 2000x.
+* ``bandit-testbed``: the 10-armed testbed, sample-average epsilon-greedy,
+  100,000 runs x 1000 steps, against vectorized numpy at the same batch width.
+  Targets: >= 50 million/s, >= 10x, peak memory under 300 MB (measured in a
+  fresh process).
+
+With ``--benchmark-disable`` (the default) each runs once at a small scale.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numba
+import pytest
+
+from fastrl._bench import GROUPS
+
+BANDIT_GROUPS = [g for g in GROUPS if g.name.startswith("bandit-")]
+
+
+def _record(benchmark, work):
+    benchmark.extra_info["threads"] = numba.get_num_threads()
+    benchmark.extra_info["threading_layer"] = numba.threading_layer()
+    benchmark.extra_info["work"] = work
+    if not benchmark.disabled:
+        benchmark.extra_info["steps_per_s"] = work / benchmark.stats.stats.min
+
+
+@pytest.mark.parametrize("group", BANDIT_GROUPS, ids=[g.name for g in BANDIT_GROUPS])
+@pytest.mark.parametrize("side", ["fastrl", "baseline"])
+def test_bandit_throughput(benchmark, group, side):
+    benchmark.group = group.name
+    scale = 0.01 if benchmark.disabled else 1.0
+    work, call = (group.fastrl if side == "fastrl" else group.baseline)(scale)
+    call()  # compile (or load from the cache) first
+    rounds = 3 if side == "fastrl" else 1
+    benchmark.pedantic(call, rounds=rounds, iterations=1)
+    _record(benchmark, work)
+
+
+def test_testbed_peak_memory(benchmark):
+    """Peak RSS of a fresh process running the full testbed job (interpreter and numba included)."""
+    runs = 2_000 if benchmark.disabled else 100_000
+    code = (
+        "import resource\n"
+        "from fastrl.bandits import EpsilonGreedy, GaussianBandit, simulate\n"
+        f"simulate(GaussianBandit.testbed(), EpsilonGreedy(0.1), runs={runs}, steps=1000)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = benchmark.pedantic(
+        lambda: subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ),
+        rounds=1,
+        iterations=1,
+    )
+    peak_mb = int(out.stdout.split()[-1]) / 1024
+    benchmark.extra_info["peak_rss_mb"] = peak_mb
+    assert peak_mb < 300, f"peak memory {peak_mb:.0f} MB"
