@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+from gymnasium import error
 from gymnasium.vector import AutoresetMode
 
 from fastrl import rng
@@ -116,3 +117,21 @@ def readonly(arr: np.ndarray) -> np.ndarray:
     view = np.ascontiguousarray(arr).view()
     view.setflags(write=False)
     return view
+
+
+def reset_plan(seed, options, num_envs: int, ready: bool):
+    """What a vector ``reset`` touches: ``(selected mask, indices to reseed, their seeds)``.
+
+    ``reset_mask`` needs one full reset first; the very first reset draws fresh
+    entropy for sub-environments given no seed.
+    """
+    mask = reset_mask(options, num_envs)
+    if mask is not None and not ready:
+        raise error.ResetNeeded("reset all sub-environments once before using reset_mask")
+    seeds = vector_seeds(seed, num_envs)
+    if not ready:
+        base = fresh_seed()
+        seeds = [base + j if x is None else x for j, x in enumerate(seeds)]
+    selected = np.ones(num_envs, dtype=np.bool_) if mask is None else mask
+    idx = [j for j, x in enumerate(seeds) if x is not None and selected[j]]
+    return selected, idx, [seeds[j] for j in idx]

@@ -191,23 +191,14 @@ class BanditVectorEnv(_BanditState, VectorEnv):
         self.observation_space = batch_space(self.single_observation_space, num_envs)
         self.single_action_space = spaces.Discrete(self.num_arms)
         self.action_space = batch_space(self.single_action_space, num_envs)
-        self._all = np.ones(num_envs, dtype=np.bool_)
         self._ready = False
 
     def reset(self, *, seed=None, options=None):
-        mask = _common.reset_mask(options, self.num_envs)
-        if mask is not None and not self._ready:
-            raise error.ResetNeeded("reset all sub-environments once before using reset_mask")
-        seeds = _common.vector_seeds(seed, self.num_envs)
-        if not self._ready:
-            base = _common.fresh_seed()
-            seeds = [base + j if x is None else x for j, x in enumerate(seeds)]
+        selected, idx, new_seeds = _common.reset_plan(seed, options, self.num_envs, self._ready)
         if isinstance(seed, int):
             super().reset(seed=seed)
-        selected = self._all if mask is None else mask
-        idx = [j for j, x in enumerate(seeds) if x is not None and selected[j]]
         if idx:
-            self._seed(idx, [seeds[j] for j in idx])
+            self._seed(idx, new_seeds)
         self._reset_kernel(selected)
         self._ready = True
         return np.zeros(self.num_envs, dtype=np.int64), {}

@@ -123,7 +123,6 @@ class TabularVectorEnv(VectorEnv):
         self._keys = np.zeros(num_envs, dtype=np.uint64)
         self._needs_reset = np.zeros(num_envs, dtype=np.bool_)
         self._scratch = np.empty(num_envs, dtype=np.int64)
-        self._all = np.ones(num_envs, dtype=np.bool_)
         self._last_action: np.ndarray | None = None
         self._ready = False
 
@@ -134,19 +133,11 @@ class TabularVectorEnv(VectorEnv):
         an int ``s`` (sub-environment ``j`` gets ``s + j``) or a list of
         ``num_envs`` ints or None.
         """
-        mask = _common.reset_mask(options, self.num_envs)
-        if mask is not None and not self._ready:
-            raise error.ResetNeeded("reset all sub-environments once before using reset_mask")
-        seeds = _common.vector_seeds(seed, self.num_envs)
-        if not self._ready:
-            base = _common.fresh_seed()
-            seeds = [base + j if x is None else x for j, x in enumerate(seeds)]
+        selected, idx, new_seeds = _common.reset_plan(seed, options, self.num_envs, self._ready)
         if isinstance(seed, int):
             super().reset(seed=seed)
-        selected = self._all if mask is None else mask
-        idx = [j for j, x in enumerate(seeds) if x is not None and selected[j]]
         if idx:
-            self._keys[idx] = _common.stream_keys([seeds[j] for j in idx])[:, rng.STREAM_ENV]
+            self._keys[idx] = _common.stream_keys(new_seeds)[:, rng.STREAM_ENV]
             self._t[idx] = 0
         obs = np.empty(self.num_envs, dtype=np.int64)
         _reset_tabular(
