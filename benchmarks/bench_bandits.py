@@ -19,17 +19,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import numba
 import pytest
 
-from fastrl._bench import GROUPS
+from fastrl._bench import GROUPS, machine_info
 
 BANDIT_GROUPS = [g for g in GROUPS if g.name.startswith("bandit-")]
 
 
 def _record(benchmark, work):
-    benchmark.extra_info["threads"] = numba.get_num_threads()
-    benchmark.extra_info["threading_layer"] = numba.threading_layer()
+    benchmark.extra_info.update(machine_info())
     benchmark.extra_info["work"] = work
     if not benchmark.disabled:
         benchmark.extra_info["steps_per_s"] = work / benchmark.stats.stats.min

@@ -8,19 +8,15 @@ for a few policies; ``episodes_per_s`` of both lets the ratio be read per episod
 
 from __future__ import annotations
 
-import numba
 import pytest
 
 from fastrl._baselines import gymnasium_evaluate_loop
+from fastrl._bench import machine_info
 from fastrl.tabular import evaluate, frozen_lake, random_policies
 
 
 def _record(benchmark, episodes, steps):
-    benchmark.extra_info["threads"] = numba.get_num_threads()
-    try:
-        benchmark.extra_info["threading_layer"] = numba.threading_layer()
-    except ValueError:  # no parallel kernel has run in this process yet
-        benchmark.extra_info["threading_layer"] = None
+    benchmark.extra_info.update(machine_info())
     benchmark.extra_info["episodes"] = episodes
     if not benchmark.disabled:
         t = benchmark.stats.stats.mean

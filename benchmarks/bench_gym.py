@@ -16,12 +16,12 @@ from __future__ import annotations
 import time
 
 import gymnasium as gym
-import numba
 import numpy as np
 import pytest
 from gymnasium.utils.performance import benchmark_vector_step
 
 import fastrl.gym  # noqa: F401  (registers the ids)
+from fastrl._bench import machine_info
 
 GROUP = "gym-frozenlake-4x4-vector"
 
@@ -42,11 +42,7 @@ def _run(env, actions, steps):
 
 
 def _record(benchmark, num_envs, steps):
-    benchmark.extra_info["threads"] = numba.get_num_threads()
-    try:
-        benchmark.extra_info["threading_layer"] = numba.threading_layer()
-    except ValueError:  # no parallel kernel has run in this process yet
-        benchmark.extra_info["threading_layer"] = None
+    benchmark.extra_info.update(machine_info())
     benchmark.extra_info["num_envs"] = num_envs
     if not benchmark.disabled:
         benchmark.extra_info["steps_per_s"] = num_envs * steps / benchmark.stats.stats.mean

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import time
 
-import numba
 import pytest
 
 from fastrl._baselines import gymnasium_q_learning
+from fastrl._bench import machine_info
 from fastrl.tabular import QLearning, frozen_lake, train
 
 GROUP = "tabular-learning"
@@ -50,8 +50,7 @@ def test_fastrl_q_learning_frozen_lake(benchmark):
         env_steps=steps,
         runs=runs,
         episodes=episodes,
-        threads=numba.get_num_threads(),
-        threading_layer=numba.threading_layer(),
+        **machine_info(),
         gymnasium_steps_per_s=baseline,
         speedup_vs_gymnasium=steps_per_s / baseline,
     )

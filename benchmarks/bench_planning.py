@@ -8,11 +8,11 @@ backups per second). Full size (``--benchmark-enable``): 10,000 maps, gamma
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import pytest
 
 from fastrl._baselines import dense_numpy_value_iteration
+from fastrl._bench import machine_info
 from fastrl.tabular import frozen_lake, random_map, stack, value_iteration
 
 GAMMA = 0.99
@@ -26,11 +26,7 @@ def _maps(n):
 def _record(benchmark, maps, sweeps_states):
     t = benchmark.stats.stats.mean if not benchmark.disabled else None
     benchmark.extra_info["maps"] = maps
-    benchmark.extra_info["threads"] = numba.get_num_threads()
-    try:
-        benchmark.extra_info["threading_layer"] = numba.threading_layer()
-    except ValueError:  # no parallel kernel has run in this process yet
-        benchmark.extra_info["threading_layer"] = None
+    benchmark.extra_info.update(machine_info())
     if t:
         benchmark.extra_info["maps_per_s"] = maps / t
         benchmark.extra_info["steps_per_s"] = sweeps_states / t

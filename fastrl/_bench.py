@@ -152,6 +152,17 @@ def gym_sync(scale: float = 1.0):
     return num_envs * steps, call
 
 
+def machine_info() -> dict:
+    """Threads and numba's threading layer (None before any parallel kernel has run)."""
+    import numba
+
+    try:
+        layer = numba.threading_layer()
+    except ValueError:
+        layer = None
+    return {"threads": numba.get_num_threads(), "threading_layer": layer}
+
+
 @dataclass(frozen=True)
 class Timing:
     """Best-of-``repeat`` wall time of a workload and its throughput."""

@@ -14,7 +14,7 @@ import re
 
 import numba
 
-from fastrl._bench import GROUPS, time_workload
+from fastrl._bench import GROUPS, machine_info, time_workload
 from fastrl._table import format_table
 
 BEGIN = "<!-- bench:begin -->"
@@ -65,8 +65,7 @@ def measure(scale: float = 1.0, groups: list[str] | None = None) -> list[dict]:
                 "ratio": fast.steps_per_s / base.steps_per_s,
                 "target_per_s": group.target_per_s,
                 "target_ratio": group.target_ratio,
-                "threads": numba.get_num_threads(),
-                "threading_layer": numba.threading_layer(),
+                **machine_info(),
             }
         )
     return rows
