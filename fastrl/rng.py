@@ -8,13 +8,20 @@ chunking, and adding a draw in one place never shifts any other.
 
 The building block is SplitMix64 (Steele, Lea & Flood 2014; Vigna's reference
 ``splitmix64.c``): its finaliser :func:`mix64` is a bijection of ``uint64``
-with excellent avalanche. The address hash ``mix64((counter + 1) * GOLDEN)`` is
-exactly the ``counter``-th output of SplitMix64 seeded with 0, and a draw is
+with excellent avalanche, and SplitMix64's ``c``-th output is
+``mix64((c + 1) * GOLDEN)``. A draw applies the finaliser once to the key
+XOR-ed with that Weyl state:
 
-    random_u64(key, counter) = mix64(key ^ mix64((counter + 1) * GOLDEN))
+    random_u64(key, counter) = mix64(key ^ ((counter + 1) * GOLDEN))
 
-which is not linear in ``key`` and ``counter`` together, so streams with
-nearby keys do not overlap as shifted copies of each other.
+For ``key = 0`` this is SplitMix64 itself. Combining key and counter with XOR
+rather than addition matters: with ``key + (counter + 1) * GOLDEN`` two runs
+whose keys differ by a multiple of GOLDEN would draw the same numbers shifted
+by a few steps; with XOR two streams can only meet at isolated addresses, like
+any two 64-bit random numbers. Run keys are themselves hashes, so streams of
+different runs share no structure. One finaliser per draw (four multiplies in
+the previous two-finaliser form, two now) made the bandit and tabular kernels
+about a third faster, measured.
 
 Every function here is a scalar ``@jit`` function on ``uint64`` with no
 allocation, so numba kernels (and later numba-cuda kernels) call them
@@ -116,8 +123,8 @@ def address_hash(c):
 
 @jit
 def random_u64(key, c):
-    """The uint64 at address ``c`` of stream ``key``."""
-    return mix64(np.uint64(key) ^ address_hash(c))
+    """The uint64 at address ``c`` of stream ``key``: ``mix64(key ^ ((c + 1) * GOLDEN))``."""
+    return mix64(np.uint64(key) ^ ((np.uint64(c) + _ONE) * GOLDEN))
 
 
 @jit
