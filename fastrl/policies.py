@@ -104,11 +104,13 @@ def categorical(w, i, total, u):
 
 
 @ijit
-def softmax(q, i, beta, key, step):
+def softmax(q, i, beta, key, step, w):
     """Boltzmann selection: ``P(a)`` proportional to ``exp(beta * q[i, a])``.
 
     ``beta`` is the inverse temperature; ``beta = inf`` is greedy. The maximum
-    is subtracted before exponentiating so large values cannot overflow.
+    is subtracted before exponentiating so large values cannot overflow. ``w``
+    is a scratch table whose row 0 (``num_actions`` entries) receives the
+    unnormalised weights; it must not be ``q``'s row ``i``.
     """
     if math.isinf(beta):
         return argmax_random(q, i, key, step)
@@ -118,16 +120,19 @@ def softmax(q, i, beta, key, step):
         if q[i, a] > qmax:
             qmax = q[i, a]
     # exp(0) is exactly 1: skipping the call for maximal values changes no bit
-    # and saves most of the exponentials with few actions.
+    # and saves most of the exponentials with few actions. Each weight is
+    # computed once and kept in w: recomputing it in the sampling loop put a
+    # second exponential on the step's critical path (measured 4% slower).
     total = 0.0
     for a in range(num_actions):
         d = q[i, a] - qmax
-        total += 1.0 if d == 0.0 else math.exp(beta * d)
+        x = 1.0 if d == 0.0 else math.exp(beta * d)
+        w[0, a] = x
+        total += x
     target = uniform(key, counter(step, SLOT_ACTION)) * total
     acc = 0.0
     for a in range(num_actions):
-        d = q[i, a] - qmax
-        acc += 1.0 if d == 0.0 else math.exp(beta * d)
+        acc += w[0, a]
         if target < acc:
             return np.int64(a)
     return np.int64(num_actions - 1)

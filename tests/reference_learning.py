@@ -43,7 +43,7 @@ def _explore_param(agent, episode):
 
 def _select(agent, v, param, key, t):
     if agent.exploration == "softmax":
-        return int(softmax(v.reshape(1, -1), 0, param, key, t))
+        return int(softmax(v.reshape(1, -1), 0, param, key, t, np.empty((1, v.size))))
     return int(epsilon_greedy(v.reshape(1, -1), 0, param, key, t))
 
 

@@ -20,13 +20,14 @@ ARGMAX, EPSILON, SOFTMAX, UCB = range(4)
 def _counts(kind, q, n, i, t, param, key, num):
     # Frequencies of each action over steps 0 .. num - 1 (one compile for all selectors).
     counts = np.zeros(q.shape[1], dtype=np.int64)
+    w = np.empty((1, q.shape[1]))
     for step in range(num):
         if kind == 0:
             a = policies.argmax_random(q, i, key, step)
         elif kind == 1:
             a = policies.epsilon_greedy(q, i, param, key, step)
         elif kind == 2:
-            a = policies.softmax(q, i, param, key, step)
+            a = policies.softmax(q, i, param, key, step, w)
         else:
             a = policies.ucb(q, n, i, t, param, key, step)
         counts[a] += 1
@@ -127,9 +128,9 @@ def test_softmax_infinite_beta_is_greedy():
     q = np.array([1.0, 1.0, 0.0])
     for step in range(20):
         tq = table(q)
-        assert policies.softmax(tq, 1, math.inf, KEY, step) == policies.argmax_random(
-            tq, 1, KEY, step
-        )
+        assert policies.softmax(
+            tq, 1, math.inf, KEY, step, np.empty((1, 3))
+        ) == policies.argmax_random(tq, 1, KEY, step)
     assert_distribution(frequencies(SOFTMAX, q, math.inf), [0.5, 0.5, 0.0])
 
 
@@ -138,7 +139,7 @@ def test_softmax_address():
     p = np.cumsum(boltzmann(q, 1.0))
     for step in range(200):
         u = rng.uniform(KEY, np.uint64(step * 16 + policies.SLOT_ACTION))
-        assert policies.softmax(table(q), 1, 1.0, KEY, step) == int(
+        assert policies.softmax(table(q), 1, 1.0, KEY, step, np.empty((1, 3))) == int(
             np.searchsorted(p, u, side="right")
         )
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from fastrl._chunks import BLOCK_SIZE, block_counts, chunk_runs
 from fastrl._progress import Progress
-from fastrl.bandits._kernels import NUM_METRICS, _simulate_bandits
+from fastrl.bandits._kernels import NUM_METRICS, simulate_kernel
 from fastrl.bandits.agents import UCB, EpsilonGreedy, GradientBandit, Softmax, ThompsonSampling
 from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
 from fastrl.rng import check_seed, stream_roots
@@ -149,6 +149,7 @@ def simulate(
             f"({means_in.shape[0]}), got {runs}"
         )
     agent_code, agent_params = agent._params()
+    kernel = simulate_kernel(int(agent_code), int(reward_code))
     roots = stream_roots(seed)
     actions = (
         np.zeros((runs, steps), dtype=np.int64) if record_runs else np.zeros((0, 0), dtype=np.int64)
@@ -165,13 +166,11 @@ def simulate(
             block_m2 = np.zeros((NUM_METRICS, nb, steps))
             run_mean = np.zeros((1, nb, 1))
             run_m2 = np.zeros((1, nb, 1))
-            _simulate_bandits(
-                reward_code,
+            kernel(
                 means_code,
                 means_in,
                 np.asarray(params, dtype=np.float64),
                 problem.drift_std,
-                agent_code,
                 agent_params,
                 roots,
                 start,

@@ -1,7 +1,8 @@
 """The one driver kernel of tabular learning and its per-algorithm helpers.
 
-Every algorithm runs through :func:`_train_blocks`; they differ only in the
-small ``@jit`` helpers picked by the integer code ``alg`` (STYLE K4).
+Every algorithm runs through one driver, compiled per algorithm by
+:func:`train_kernel`; they differ only in the small ``@jit`` helpers picked
+by the integer code ``alg`` (STYLE K4).
 
 Step ``t`` of run ``i`` (``t`` counts every env step of the run across
 episodes, from 0) does, in this order:
@@ -26,6 +27,7 @@ An episode starts with ``s = sample_initial(...)`` from the env-stream draw
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -81,11 +83,14 @@ def _selection_row(q, q2, counts, s, double, bonus, row):
 
 
 @ijit
-def _select(table, i, explore, param, key, step):
-    """Epsilon-greedy (``param`` = epsilon) or softmax (``param`` = beta) on ``table[i]``."""
+def _select(table, i, explore, param, key, step, w):
+    """Epsilon-greedy (``param`` = epsilon) or softmax (``param`` = beta) on ``table[i]``.
+
+    ``w`` is softmax's scratch row (shape ``(1, num_actions)``).
+    """
     if explore == EXPLORE_EPSILON:
         return epsilon_greedy(table, i, param, key, step)
-    return softmax(table, i, param, key, step)
+    return softmax(table, i, param, key, step, w)
 
 
 @jit
@@ -190,162 +195,173 @@ def _plan(q, model_next, model_r, model_term, observed, num_observed, n_plan, al
         )
 
 
-@pjit
-def _train_blocks(
-    alg,
-    explore,
-    explore_v0,
-    beta,
-    sched_code,
-    sched_decay,
-    sched_floor,
-    sched_duration,
-    bonus,
-    alpha,
-    gamma,
-    initial_value,
-    planning_steps,
-    next_state,
-    prob,
-    reward,
-    terminated,
-    initial,
-    max_steps,
-    num_episodes,
-    env_root,
-    agent_root,
-    run_start,
-    num_runs,
-    record,
-    tail_episodes,
-    out_q,
-    out_summary,
-    out_returns,
-    out_lengths,
-    block_n,
-    block_mean,
-    block_m2,
-):
-    """Train runs ``run_start .. run_start + num_runs`` (``run_start`` a multiple of BLOCK).
+@functools.cache
+def train_kernel(alg: int, explore: int):
+    """The driver compiled for one algorithm and one exploration kind.
 
-    ``out_q[runs, S, A]`` receives final Q tables (Double Q: ``(Q1 + Q2) / 2``) at
-    global rows; ``block_n[B]``, ``block_mean``/``block_m2[NUM_METRICS, B, E]`` the
-    per-block episode curves of this chunk; ``out_returns``/``out_lengths[runs, E]``
-    the per-run curves when ``record``; ``out_summary[runs, NUM_SUMMARY]`` per run the
-    mean return over all episodes, and the mean return and success rate over the last
-    ``tail_episodes`` episodes. ``explore_v0`` is epsilon, or the softmax
-    temperature ``1 / beta`` that the schedule anneals.
+    ``alg`` and ``explore`` are constants of the closure, so each pair gets
+    machine code with only its own branches; a first call compiles only the
+    pair it needs, and numba caches each pair on disk (the closure's values
+    are part of the cache key).
     """
-    num_blocks = (num_runs + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        num_mdps = next_state.shape[0]
-        num_states = next_state.shape[1]
-        num_actions = next_state.shape[2]
-        double = alg == ALG_DOUBLE_Q
-        copy_row = double or bonus > 0.0
-        lo = b * BLOCK
-        hi = min(lo + BLOCK, num_runs)
-        row = np.empty((1, num_actions))
-        q2 = np.empty((num_states, num_actions))
-        counts = np.empty((num_states, num_actions), dtype=np.int64)
-        model_next = np.zeros((num_states, num_actions), dtype=np.int64)
-        model_r = np.zeros((num_states, num_actions))
-        model_term = np.zeros((num_states, num_actions), dtype=np.bool_)
-        observed = np.zeros(num_states * num_actions, dtype=np.int64)
-        mean_r, m2_r = block_mean[0, b], block_m2[0, b]
-        mean_l, m2_l = block_mean[1, b], block_m2[1, b]
-        mean_s, m2_s = block_mean[2, b], block_m2[2, b]
-        for j in range(lo, hi):
-            i = run_start + j
-            n = i if num_mdps > 1 else 0
-            env_key = run_key(env_root, i)
-            key = run_key(agent_root, i)
-            q = out_q[i]
-            q[:, :] = initial_value
-            q2[:, :] = initial_value
-            counts[:, :] = 0
-            num_observed = 0
-            inv_n = 1.0 / (j - lo + 1)
-            t = np.int64(0)
-            sum_ret = 0.0
-            tail_ret = 0.0
-            tail_success = 0.0
-            for e in range(num_episodes):
-                temp = schedule_value(
-                    sched_code, explore_v0, sched_decay, sched_floor, sched_duration, e
-                )
-                param = temp
-                if explore == EXPLORE_SOFTMAX:
-                    param = beta if temp == explore_v0 else 1.0 / temp
-                s = sample_initial(initial, n, uniform(env_key, counter(t, SLOT_RESET)))
-                ret = 0.0
-                length = 0
-                success = 0.0
-                pending = -1
-                while True:
-                    if pending >= 0:
-                        a = pending
-                    elif copy_row:
-                        _selection_row(q, q2, counts, s, double, bonus, row)
-                        a = _select(row, 0, explore, param, key, t)
-                    else:  # select on Q's own row: no copy
-                        a = _select(q, s, explore, param, key, t)
-                    s_next, r, term = env_step(
-                        next_state, prob, reward, terminated, n, s, a,
-                        uniform(env_key, counter(t, SLOT_TRANSITION)),
-                    )  # fmt: skip
-                    counts[s, a] += 1
-                    length += 1
-                    ret += r
-                    done = term or length >= max_steps
-                    if alg == ALG_Q_LEARNING or alg == ALG_DYNA_Q:
-                        _q_learning_update(q, s, a, r, s_next, term, alpha, gamma)
-                    elif alg == ALG_SARSA:
-                        target = r
-                        if not term:
-                            _selection_row(q, q2, counts, s_next, False, bonus, row)
-                            a_next = _select(row, 0, explore, param, key, t + 1)
-                            target += gamma * q[s_next, a_next]
-                            pending = a_next
-                        q[s, a] += alpha * (target - q[s, a])
-                    elif alg == ALG_EXPECTED_SARSA:
-                        target = r
-                        if not term:
-                            _selection_row(q, q2, counts, s_next, False, bonus, row)
-                            target += gamma * _expected_value(row, q, s_next, explore, param)
-                        q[s, a] += alpha * (target - q[s, a])
-                    else:
-                        _double_q_update(q, q2, s, a, r, s_next, term, alpha, gamma, key, t)
-                    if alg == ALG_DYNA_Q:
-                        model_next[s, a] = s_next
-                        model_r[s, a] = r
-                        model_term[s, a] = term
-                        if counts[s, a] == 1:
-                            observed[num_observed] = s * num_actions + a
-                            num_observed += 1
-                        _plan(q, model_next, model_r, model_term, observed, num_observed,
-                              planning_steps, alpha, gamma, key, t)  # fmt: skip
-                    t += 1
-                    if done:
-                        if term and r > 0.0:
-                            success = 1.0
-                        break
-                    s = s_next
-                welford_add(mean_r, m2_r, e, ret, inv_n)
-                welford_add(mean_l, m2_l, e, np.float64(length), inv_n)
-                welford_add(mean_s, m2_s, e, success, inv_n)
-                sum_ret += ret
-                if e >= num_episodes - tail_episodes:
-                    tail_ret += ret
-                    tail_success += success
-                if record:
-                    out_returns[i, e] = ret
-                    out_lengths[i, e] = length
-            out_summary[i, 0] = sum_ret / num_episodes
-            out_summary[i, 1] = tail_ret / tail_episodes
-            out_summary[i, 2] = tail_success / tail_episodes
-            if double:
-                for s in range(num_states):
-                    for a in range(num_actions):
-                        q[s, a] = 0.5 * (q[s, a] + q2[s, a])
-        block_n[b] = hi - lo
+
+    @pjit
+    def _train_blocks(
+        explore_v0,
+        beta,
+        sched_code,
+        sched_decay,
+        sched_floor,
+        sched_duration,
+        bonus,
+        alpha,
+        gamma,
+        initial_value,
+        planning_steps,
+        next_state,
+        prob,
+        reward,
+        terminated,
+        initial,
+        max_steps,
+        num_episodes,
+        env_root,
+        agent_root,
+        run_start,
+        num_runs,
+        record,
+        tail_episodes,
+        out_q,
+        out_summary,
+        out_returns,
+        out_lengths,
+        block_n,
+        block_mean,
+        block_m2,
+    ):
+        """Train runs ``run_start .. run_start + num_runs`` (``run_start`` a multiple of BLOCK).
+
+        ``out_q[runs, S, A]`` receives final Q tables (Double Q: ``(Q1 + Q2) / 2``) at
+        global rows; ``block_n[B]``, ``block_mean``/``block_m2[NUM_METRICS, B, E]`` the
+        per-block episode curves of this chunk; ``out_returns``/``out_lengths[runs, E]``
+        the per-run curves when ``record``; ``out_summary[runs, NUM_SUMMARY]`` per run the
+        mean return over all episodes, and the mean return and success rate over the last
+        ``tail_episodes`` episodes. ``explore_v0`` is epsilon, or the softmax
+        temperature ``1 / beta`` that the schedule anneals.
+        """
+        num_blocks = (num_runs + BLOCK - 1) // BLOCK
+        for b in prange(num_blocks):
+            num_mdps = next_state.shape[0]
+            num_states = next_state.shape[1]
+            num_actions = next_state.shape[2]
+            double = alg == ALG_DOUBLE_Q
+            copy_row = double or bonus > 0.0
+            lo = b * BLOCK
+            hi = min(lo + BLOCK, num_runs)
+            row = np.empty((1, num_actions))
+            w = np.empty((1, num_actions))
+            q2 = np.empty((num_states, num_actions))
+            counts = np.empty((num_states, num_actions), dtype=np.int64)
+            model_next = np.zeros((num_states, num_actions), dtype=np.int64)
+            model_r = np.zeros((num_states, num_actions))
+            model_term = np.zeros((num_states, num_actions), dtype=np.bool_)
+            observed = np.zeros(num_states * num_actions, dtype=np.int64)
+            mean_r, m2_r = block_mean[0, b], block_m2[0, b]
+            mean_l, m2_l = block_mean[1, b], block_m2[1, b]
+            mean_s, m2_s = block_mean[2, b], block_m2[2, b]
+            for j in range(lo, hi):
+                i = run_start + j
+                n = i if num_mdps > 1 else 0
+                env_key = run_key(env_root, i)
+                key = run_key(agent_root, i)
+                q = out_q[i]
+                q[:, :] = initial_value
+                q2[:, :] = initial_value
+                counts[:, :] = 0
+                num_observed = 0
+                inv_n = 1.0 / (j - lo + 1)
+                t = np.int64(0)
+                sum_ret = 0.0
+                tail_ret = 0.0
+                tail_success = 0.0
+                for e in range(num_episodes):
+                    temp = schedule_value(
+                        sched_code, explore_v0, sched_decay, sched_floor, sched_duration, e
+                    )
+                    param = temp
+                    if explore == EXPLORE_SOFTMAX:
+                        param = beta if temp == explore_v0 else 1.0 / temp
+                    s = sample_initial(initial, n, uniform(env_key, counter(t, SLOT_RESET)))
+                    ret = 0.0
+                    length = 0
+                    success = 0.0
+                    pending = -1
+                    while True:
+                        if pending >= 0:
+                            a = pending
+                        elif copy_row:
+                            _selection_row(q, q2, counts, s, double, bonus, row)
+                            a = _select(row, 0, explore, param, key, t, w)
+                        else:  # select on Q's own row: no copy
+                            a = _select(q, s, explore, param, key, t, w)
+                        s_next, r, term = env_step(
+                            next_state, prob, reward, terminated, n, s, a,
+                            uniform(env_key, counter(t, SLOT_TRANSITION)),
+                        )  # fmt: skip
+                        counts[s, a] += 1
+                        length += 1
+                        ret += r
+                        done = term or length >= max_steps
+                        if alg == ALG_Q_LEARNING or alg == ALG_DYNA_Q:
+                            _q_learning_update(q, s, a, r, s_next, term, alpha, gamma)
+                        elif alg == ALG_SARSA:
+                            target = r
+                            if not term:
+                                _selection_row(q, q2, counts, s_next, False, bonus, row)
+                                a_next = _select(row, 0, explore, param, key, t + 1, w)
+                                target += gamma * q[s_next, a_next]
+                                pending = a_next
+                            q[s, a] += alpha * (target - q[s, a])
+                        elif alg == ALG_EXPECTED_SARSA:
+                            target = r
+                            if not term:
+                                _selection_row(q, q2, counts, s_next, False, bonus, row)
+                                target += gamma * _expected_value(row, q, s_next, explore, param)
+                            q[s, a] += alpha * (target - q[s, a])
+                        else:
+                            _double_q_update(q, q2, s, a, r, s_next, term, alpha, gamma, key, t)
+                        if alg == ALG_DYNA_Q:
+                            model_next[s, a] = s_next
+                            model_r[s, a] = r
+                            model_term[s, a] = term
+                            if counts[s, a] == 1:
+                                observed[num_observed] = s * num_actions + a
+                                num_observed += 1
+                            _plan(q, model_next, model_r, model_term, observed, num_observed,
+                                  planning_steps, alpha, gamma, key, t)  # fmt: skip
+                        t += 1
+                        if done:
+                            if term and r > 0.0:
+                                success = 1.0
+                            break
+                        s = s_next
+                    welford_add(mean_r, m2_r, e, ret, inv_n)
+                    welford_add(mean_l, m2_l, e, np.float64(length), inv_n)
+                    welford_add(mean_s, m2_s, e, success, inv_n)
+                    sum_ret += ret
+                    if e >= num_episodes - tail_episodes:
+                        tail_ret += ret
+                        tail_success += success
+                    if record:
+                        out_returns[i, e] = ret
+                        out_lengths[i, e] = length
+                out_summary[i, 0] = sum_ret / num_episodes
+                out_summary[i, 1] = tail_ret / tail_episodes
+                out_summary[i, 2] = tail_success / tail_episodes
+                if double:
+                    for s in range(num_states):
+                        for a in range(num_actions):
+                            q[s, a] = 0.5 * (q[s, a] + q2[s, a])
+            block_n[b] = hi - lo
+
+    return _train_blocks

@@ -263,6 +263,7 @@ def _train(
     acc = Accumulator(K.NUM_METRICS, episodes)
     sched = agent.schedule
     label = type(agent).__name__
+    kernel = K.train_kernel(int(agent.algorithm), int(agent.exploration_code))
     for first in range(0, num_blocks, chunk_blocks):
         blocks = min(chunk_blocks, num_blocks - first)
         run_start = first * K.BLOCK
@@ -270,8 +271,7 @@ def _train(
         block_n = np.zeros(blocks, dtype=np.int64)
         block_mean = np.zeros((K.NUM_METRICS, blocks, episodes))
         block_m2 = np.zeros((K.NUM_METRICS, blocks, episodes))
-        K._train_blocks(
-            np.int64(agent.algorithm), np.int64(agent.exploration_code),
+        kernel(
             float(agent.explore_v0), float(agent.beta),
             np.int64(sched.code), float(sched.decay), float(sched.floor),
             np.int64(sched.duration), float(agent.bonus), float(agent.alpha),
