@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from fastrl._jit import ijit
+from fastrl._math import exp
 from fastrl.rng import counter, randint, uniform
 
 __all__ = [
@@ -126,7 +127,7 @@ def softmax(q, i, beta, key, step, w):
     total = 0.0
     for a in range(num_actions):
         d = q[i, a] - qmax
-        x = 1.0 if d == 0.0 else math.exp(beta * d)
+        x = 1.0 if d == 0.0 else exp(beta * d)
         w[0, a] = x
         total += x
     target = uniform(key, counter(step, SLOT_ACTION)) * total

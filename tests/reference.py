@@ -3,8 +3,10 @@
 Plain Python, one run at a time, written from the documentation rather than
 from the kernels: action selection, value updates and schedules are spelled
 out here and do NOT call ``fastrl.policies``, ``fastrl.schedules`` or
-``fastrl.bandits._kernels``. Only the addressed draws of ``fastrl.rng`` are
-shared, at the addresses documented in ``fastrl/bandits/_kernels.py``:
+``fastrl.bandits._kernels``. Only the addressed draws of ``fastrl.rng`` and the
+exponential of ``fastrl._math`` (within 0.51 ulp of libm's, which it differs
+from in the last bit about once in a thousand; ``tests/test_math.py``) are
+shared, the draws at the addresses documented in ``fastrl/bandits/_kernels.py``:
 
 * problem stream, counter ``a``: the true value of arm ``a`` (drawn problems);
 * environment stream, counter ``t * k + a``: the reward of arm ``a`` at step ``t``;
@@ -21,6 +23,7 @@ import math
 import numpy as np
 
 from fastrl import rng
+from fastrl._math import exp  # shared like the draws; tests/test_math.py checks it against libm
 from fastrl.bandits import (
     UCB,
     BernoulliBandit,
@@ -98,7 +101,7 @@ def boltzmann(values: list[float], beta: float, key, t: int) -> int:
     if math.isinf(beta):
         return greedy(values, key, t)
     top = max(values)
-    weights = [math.exp(beta * (v - top)) for v in values]
+    weights = [exp(beta * (v - top)) for v in values]
     total = 0.0
     for w in weights:
         total += w
@@ -185,7 +188,7 @@ def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarra
             if agent.baseline:
                 rbar += (r - rbar) / (t + 1.0)
             top = max(h)
-            e = [math.exp(x - top) for x in h]
+            e = [exp(x - top) for x in h]
             total = 0.0
             for x in e:
                 total += x

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from fastrl import rng
+from fastrl._math import exp  # shared like the draws; tests/test_math.py checks it against libm
 from fastrl.policies import epsilon_greedy, softmax
 from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
 
@@ -55,7 +56,7 @@ def _policy_probs(agent, v, param):
     if agent.exploration == "softmax":
         if math.isinf(param):
             return greedy
-        w = np.array([math.exp(param * (x - v.max())) for x in v])
+        w = np.array([exp(param * (x - v.max())) for x in v])
         return w / w.sum()
     return param / num_actions + (1.0 - param) * greedy
 

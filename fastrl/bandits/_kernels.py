@@ -27,6 +27,7 @@ import math
 import numpy as np
 
 from fastrl._jit import ijit, jit, pjit, prange
+from fastrl._math import exp
 from fastrl.bandits.agents import (
     AGENT_EPSILON_GREEDY,
     AGENT_GRADIENT,
@@ -152,11 +153,11 @@ def _gradient_update(p, h, j, baseline, a, r):
         hmax = max(hmax, h[j, b])
     total = 0.0
     for b in range(k):
-        total += math.exp(h[j, b] - hmax)
+        total += exp(h[j, b] - hmax)
     step = p[P_EXPLORE] * (r - baseline)
     pa = 0.0
     for b in range(k):
-        pi = math.exp(h[j, b] - hmax) / total
+        pi = exp(h[j, b] - hmax) / total
         if b == a:
             pa = pi
         else:

@@ -33,6 +33,7 @@ import math
 import numpy as np
 
 from fastrl._jit import ijit, jit, pjit, prange
+from fastrl._math import exp
 from fastrl.policies import epsilon_greedy, softmax
 from fastrl.rng import counter, mix64, randint, random_u64, run_key, uniform
 from fastrl.schedules import schedule_value
@@ -113,7 +114,7 @@ def _expected_value(row, q, s_next, explore, param):
     if explore == EXPLORE_SOFTMAX and not math.isinf(param):
         norm = 0.0
         for a in range(num_actions):
-            w = math.exp(param * (row[0, a] - vmax))
+            w = exp(param * (row[0, a] - vmax))
             norm += w
             total += w * q[s_next, a]
         return total / norm
