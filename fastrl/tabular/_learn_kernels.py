@@ -12,7 +12,7 @@ episodes, from 0) does, in this order:
    with the episode's epsilon (or softmax beta), agent-stream slots 0..3 of ``t``;
 2. ``s_next, r, term`` from :func:`fastrl.tabular._dynamics.env_step` with the
    env-stream draw ``(t, SLOT_TRANSITION)``;
-3. ``N[s, a] += 1``;
+3. ``N[s, a] += 1`` (only for Dyna-Q and the count bonus, which read it);
 4. the update of the algorithm (SARSA selects ``a_next`` at ``s_next`` with the
    draws of step ``t + 1``, the step at which it is taken);
 5. Dyna-Q only: record ``(s_next, r, term)`` as the model of ``(s, a)``, append
@@ -309,7 +309,8 @@ def train_kernel(alg: int, explore: int):
                             next_state, prob, reward, terminated, n, s, a,
                             uniform(env_key, counter(t, SLOT_TRANSITION)),
                         )  # fmt: skip
-                        counts[s, a] += 1
+                        if alg == ALG_DYNA_Q or bonus > 0.0:  # N is read only there
+                            counts[s, a] += 1
                         length += 1
                         ret += r
                         done = term or length >= max_steps
