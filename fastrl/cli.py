@@ -84,7 +84,7 @@ def _bench(args) -> int:
 def _warmup(args) -> int:
     from fastrl.warmup import warmup
 
-    elapsed = warmup()
+    elapsed = warmup(verbose=not args.quiet)
     print(f"compiled fastrl's kernels in {elapsed:.1f} s")
     return 0
 
@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.set_defaults(func=_bench)
 
     w = sub.add_parser("warmup", help="compile every kernel once (fills the on-disk cache)")
+    w.add_argument("--quiet", action="store_true", help="do not list the kernels as they compile")
     w.set_defaults(func=_warmup)
     return parser
 

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 
-def warmup() -> float:
+def warmup(verbose: bool = False) -> float:
     """Call each public entry point once on a tiny problem; returns the seconds taken.
 
-    Every kernel has a single signature (float64 values, int64 indices, uint64
-    keys), so one call compiles it for good; with the on-disk cache on, later
-    processes only load it.
+    The bandit and learning drivers are compiled once per agent kind and
+    reward kind (per algorithm and exploration kind for tabular learners), so
+    every pair is called here; other kernels have a single signature (float64
+    values, int64 indices, uint64 keys). With the on-disk cache on, later
+    processes only load the machine code.
+
+    Parameters
+    ----------
+    verbose : bool
+        Print each entry point to stderr as it is compiled.
     """
     start = time.perf_counter()
-    from fastrl.bandits import BernoulliBandit, EpsilonGreedy, simulate
+    from fastrl.bandits import (
+        UCB,
+        BernoulliBandit,
+        EpsilonGreedy,
+        GaussianBandit,
+        GradientBandit,
+        Softmax,
+        ThompsonSampling,
+        simulate,
+    )
     from fastrl.tabular import (
+        DoubleQLearning,
+        DynaQ,
+        ExpectedSarsa,
         QLearning,
+        Sarsa,
         evaluate,
         frozen_lake,
         policy_evaluation,
@@ -25,12 +46,26 @@ def warmup() -> float:
         value_iteration,
     )
 
-    simulate(BernoulliBandit([0.7, 0.3]), EpsilonGreedy(0.1), runs=4, steps=4)
+    def say(what: str) -> None:
+        if verbose:
+            sys.stderr.write(f"[{time.perf_counter() - start:6.1f} s] {what}\n")
+            sys.stderr.flush()
+
+    agents = (EpsilonGreedy(0.1), Softmax(1.0), UCB(), GradientBandit(), ThompsonSampling())
+    for problem in (BernoulliBandit([0.7, 0.3]), GaussianBandit.testbed(num_arms=3)):
+        for agent in agents:
+            say(f"simulate: {type(agent).__name__} on {type(problem).__name__}")
+            simulate(problem, agent, runs=2, steps=2)
     mdp = frozen_lake()
+    say("planning and evaluation")
     plan = value_iteration(mdp, 0.9)
     policy_evaluation(mdp, plan.policy, 0.9)
     policy_iteration(mdp, 0.9)
     evaluate(mdp, plan.policy, episodes=2)
     random_search(mdp, 2, episodes=2)
-    train(mdp, QLearning(), runs=2, episodes=2)
+    for cls in (QLearning, Sarsa, ExpectedSarsa, DoubleQLearning, DynaQ):
+        for exploration in ("epsilon_greedy", "softmax"):
+            say(f"train: {cls.__name__}, {exploration}")
+            train(mdp, cls(exploration=exploration), runs=2, episodes=2)
+    say("done")
     return time.perf_counter() - start
