@@ -22,7 +22,14 @@ import numpy as np
 
 from fastrl._jit import ijit, jit
 
-__all__ = ["welford_add", "block_moments", "merge_block", "merge_blocks", "Accumulator"]
+__all__ = [
+    "welford_add",
+    "counts_to_moments",
+    "block_moments",
+    "merge_block",
+    "merge_blocks",
+    "Accumulator",
+]
 
 
 @ijit
@@ -31,6 +38,21 @@ def welford_add(mean, m2, t, x, inv_n):
     delta = x - mean[t]
     mean[t] += delta * inv_n
     m2[t] += delta * (x - mean[t])
+
+
+@ijit
+def counts_to_moments(mean, m2, n):
+    """Turn a block's row of counts of a 0/1 metric into its mean and M2, in place.
+
+    A kernel may count a metric that only takes the values 0 and 1 (an
+    indicator, a Bernoulli reward) into ``mean[t]`` over the block's ``n``
+    runs instead of calling :func:`welford_add`; then ``mean = c / n`` and
+    ``M2 = sum (x - mean)**2 = c (n - c) / n`` exactly, from integers.
+    """
+    for t in range(mean.shape[0]):
+        c = mean[t]
+        mean[t] = c / n
+        m2[t] = c * (n - c) / n
 
 
 @jit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fastrl.stats import Accumulator, block_moments, merge_blocks, welford_add
+from fastrl.stats import Accumulator, block_moments, counts_to_moments, merge_blocks, welford_add
 
 
 def block_stats(x: np.ndarray, sizes: list[int]):
@@ -118,3 +118,14 @@ def test_block_moments_two_pass():
     acc.add_blocks(block_n, mean, m2)
     np.testing.assert_allclose(acc.mean()[0, 0], values.mean(), rtol=1e-12)
     np.testing.assert_allclose(acc.m2[0, 0] / 29, values.var(ddof=1), rtol=1e-9)
+
+
+@pytest.mark.parametrize("n", [1, 2, 64, 1000])
+def test_counts_of_indicators_give_exact_moments(n):
+    # A 0/1 metric counted per step gives the block's mean and M2 as Welford would.
+    x = (np.random.default_rng(n).random((n, 50)) < np.linspace(0.0, 1.0, 50)).astype(float)
+    mean, m2 = x.sum(axis=0), np.zeros(50)
+    counts_to_moments(mean, m2, n)
+    np.testing.assert_allclose(mean, x.mean(axis=0), rtol=1e-15, atol=0)
+    np.testing.assert_allclose(m2, ((x - x.mean(axis=0)) ** 2).sum(axis=0), rtol=1e-12, atol=1e-12)
+    assert mean[0] == 0.0 and m2[0] == 0.0 and mean[-1] == 1.0 and m2[-1] == 0.0

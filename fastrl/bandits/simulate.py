@@ -9,7 +9,14 @@ import numpy as np
 from fastrl._chunks import BLOCK_SIZE, block_counts, chunk_runs
 from fastrl._progress import Progress
 from fastrl.bandits._kernels import NUM_METRICS, simulate_kernel
-from fastrl.bandits.agents import UCB, EpsilonGreedy, GradientBandit, Softmax, ThompsonSampling
+from fastrl.bandits.agents import (
+    P_SCHED,
+    UCB,
+    EpsilonGreedy,
+    GradientBandit,
+    Softmax,
+    ThompsonSampling,
+)
 from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
 from fastrl.rng import check_seed, stream_roots
 from fastrl.stats import Accumulator
@@ -149,7 +156,7 @@ def simulate(
             f"({means_in.shape[0]}), got {runs}"
         )
     agent_code, agent_params = agent._params()
-    kernel = simulate_kernel(int(agent_code), int(reward_code))
+    kernel = simulate_kernel(int(agent_code), int(reward_code), int(agent_params[P_SCHED]))
     roots = stream_roots(seed)
     actions = (
         np.zeros((runs, steps), dtype=np.int64) if record_runs else np.zeros((0, 0), dtype=np.int64)
