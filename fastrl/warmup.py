@@ -9,11 +9,13 @@ import time
 def warmup(verbose: bool = False) -> float:
     """Call each public entry point once on a tiny problem; returns the seconds taken.
 
-    The bandit and learning drivers are compiled once per agent kind and
-    reward kind (per algorithm and exploration kind for tabular learners), so
-    every pair is called here; other kernels have a single signature (float64
-    values, int64 indices, uint64 keys). With the on-disk cache on, later
-    processes only load the machine code.
+    The bandit driver is compiled once per agent kind, reward kind and
+    schedule kind, the learning driver once per algorithm and exploration
+    kind. Every agent and reward kind (with the default constant schedule) and
+    every algorithm and exploration kind is called here; an agent with another
+    schedule kind compiles on its first use. Other kernels have a single
+    signature (float64 values, int64 indices, uint64 keys). With the on-disk
+    cache on, later processes only load the machine code.
 
     Parameters
     ----------
