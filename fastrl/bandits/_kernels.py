@@ -2,8 +2,8 @@
 
 One driver runs every agent on every problem; agents differ only in the small
 helpers :func:`_select` and :func:`_update`, chosen by integer code, and
-:func:`simulate_kernel` compiles the driver once per (agent, reward) code pair
-with the codes as constants. ``prange``
+:func:`simulate_kernel` compiles the driver once per (agent, reward, schedule)
+code triple with the codes as constants. ``prange``
 runs over fixed-size blocks of runs; block ``b`` keeps one run's state at a time
 in its own scratch arrays, writes only its rows of the outputs, and streams the
 per-step statistics into its own slice of ``block_mean``/``block_m2``.
