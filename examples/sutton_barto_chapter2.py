@@ -51,7 +51,9 @@ def main(args: Args) -> None:
     sizes = dict(runs=args.runs, steps=args.steps, seed=args.seed)
     testbed = GaussianBandit.testbed(args.arms)
     start = time.perf_counter()
-    simulate(testbed, EpsilonGreedy(0.1), runs=1, steps=2)
+    # One driver per agent kind: compile (or load) each one used below.
+    for agent in (EpsilonGreedy(0.1), UCB(2.0), GradientBandit(0.1)):
+        simulate(testbed, agent, runs=1, steps=2)
     print(f"first call (numba compiles, or loads its cache): {time.perf_counter() - start:.3f} s")
     chapter = time.perf_counter()
 
