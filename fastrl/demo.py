@@ -23,6 +23,12 @@ def _timed(label: str, func):
     return out
 
 
+def _warm_then_timed(label: str, small, full):
+    """Time ``small()`` (numba compiles or loads each kernel it needs), then ``full()``."""
+    _timed("first call, compile or cache load included", small)
+    return _timed(label, full)
+
+
 def run_demo(quick: bool = False) -> None:
     """Print the tutorial's 2-armed bandit job, the 10-armed testbed and FrozenLake, with times."""
     runs = 200 if quick else 1000
@@ -33,11 +39,11 @@ def run_demo(quick: bool = False) -> None:
         "softmax (beta 5)": Softmax(beta=5.0, alpha=0.1, initial_value=0.5),
     }
     problem = BernoulliBandit([0.7, 0.3])
-    _timed(
-        "first call, compile or cache load included",
+    cmp = _warm_then_timed(
+        "warm",
         lambda: compare(agents, problem, runs=64, steps=10),
+        lambda: compare(agents, problem, runs=runs, steps=1000),
     )
-    cmp = _timed("warm", lambda: compare(agents, problem, runs=runs, steps=1000))
     print(cmp.table())
 
     runs = 400 if quick else 2000
@@ -51,8 +57,11 @@ def run_demo(quick: bool = False) -> None:
         "gradient alpha=0.1": GradientBandit(alpha=0.1),
         "Thompson": ThompsonSampling(),
     }
-    cmp = _timed(
-        "all agents", lambda: compare(agents, GaussianBandit.testbed(), runs=runs, steps=1000)
+    testbed = GaussianBandit.testbed()
+    cmp = _warm_then_timed(
+        "all agents, warm",
+        lambda: compare(agents, testbed, runs=64, steps=10),
+        lambda: compare(agents, testbed, runs=runs, steps=1000),
     )
     print(cmp.table())
 
@@ -68,18 +77,24 @@ def run_demo(quick: bool = False) -> None:
     mdp = frozen_lake("4x4", is_slippery=True)
     print("\n== FrozenLake 4x4 (slippery) ==")
     policies = 500 if quick else 10_000
-    search = _timed(
+    search = _warm_then_timed(
         f"random search, {policies} policies x 100 episodes",
+        lambda: random_search(mdp, 2, episodes=2, seed=0),
         lambda: random_search(mdp, policies, episodes=100, seed=0),
     )
     print(f"best random policy: success rate {search.best_score:.2f} over 100 episodes")
-    plan = _timed("value iteration, gamma 0.99", lambda: value_iteration(mdp, 0.99))
+    plan = _warm_then_timed(
+        "value iteration, gamma 0.99",
+        lambda: value_iteration(mdp, 0.9),
+        lambda: value_iteration(mdp, 0.99),
+    )
     ev = evaluate(mdp, plan.policy, episodes=10_000, seed=1)
     print(f"value-iteration policy: success rate {ev.success_rate[0]:.3f} over 10,000 episodes")
     runs, episodes = (200, 500) if quick else (10_000, 2000)
     agent = QLearning(alpha=0.1, gamma=0.99, epsilon=0.1)
-    res = _timed(
+    res = _warm_then_timed(
         f"Q-learning, {runs} runs x {episodes} episodes",
+        lambda: train(mdp, agent, runs=2, episodes=2),
         lambda: train(mdp, agent, runs=runs, episodes=episodes),
     )
     print(
