@@ -111,9 +111,17 @@ def evaluate_gymnasium(scale: float = 1.0):
     return policies.shape[0] * 100, lambda: gymnasium_evaluate_loop(policies, 100)
 
 
-def _vector_actions(num_envs: int) -> list:
+def _stepping(env, num_envs: int, steps: int):
+    """Reset ``env`` and return (env-steps, a call that steps it with fixed random actions)."""
     gen = np.random.default_rng(0)
-    return [gen.integers(0, 4, size=num_envs) for _ in range(16)]
+    actions = [gen.integers(0, 4, size=num_envs) for _ in range(16)]
+    env.reset(seed=0)
+
+    def call():
+        for i in range(steps):
+            env.step(actions[i % 16])
+
+    return num_envs * steps, call
 
 
 def gym_fastrl(scale: float = 1.0):
@@ -126,14 +134,7 @@ def gym_fastrl(scale: float = 1.0):
     env = gym.make_vec(
         "fastrl/FrozenLake-v1", num_envs=num_envs, vectorization_mode="vector_entry_point"
     )
-    env.reset(seed=0)
-    actions = _vector_actions(num_envs)
-
-    def call():
-        for i in range(steps):
-            env.step(actions[i % 16])
-
-    return num_envs * steps, call
+    return _stepping(env, num_envs, steps)
 
 
 def gym_sync(scale: float = 1.0):
@@ -142,14 +143,7 @@ def gym_sync(scale: float = 1.0):
 
     num_envs, steps = 4096, max(int(10 * scale), 2)
     env = gym.make_vec("FrozenLake-v1", num_envs=num_envs, vectorization_mode="sync")
-    env.reset(seed=0)
-    actions = _vector_actions(num_envs)
-
-    def call():
-        for i in range(steps):
-            env.step(actions[i % 16])
-
-    return num_envs * steps, call
+    return _stepping(env, num_envs, steps)
 
 
 def machine_info() -> dict:

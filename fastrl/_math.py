@@ -121,7 +121,8 @@ def exp(x):
     Overflow gives inf, underflow 0, NaN stays NaN, as libm's ``exp``.
     """
     x = np.float64(x)
-    if not abs(x) < 708.0:  # also NaN
+    edge = not abs(x) < 708.0  # also NaN
+    if edge:
         if x != x:
             return x
         if x > _OVER:
@@ -136,12 +137,12 @@ def exp(x):
     sbits = _BITS[j] + (ki << _MANT)
     r2 = r * r
     tmp = _fma(r2 * r2, _fma(r, _C5, _C4), _fma(r2, _fma(r, _C3, 0.5), _TAIL[j] + r))
-    if abs(x) < 708.0:
+    if not edge:
         scale = _as_float(sbits)
         return _fma(scale, tmp, scale)
     if x > 0.0:  # 2**k would overflow on its own: scale by 2**1009 at the end
         scale = _as_float(sbits - _M1009)
-        return (scale + scale * tmp) * _P1009
+        return _fma(scale, tmp, scale) * _P1009
     # subnormal result: build it at a normal exponent, then one rounding to subnormal
     scale = _as_float(sbits + _M1022)
-    return (scale + scale * tmp) * _P1022
+    return _fma(scale, tmp, scale) * _P1022
