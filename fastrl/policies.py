@@ -25,7 +25,7 @@ import numpy as np
 
 from fastrl._jit import ijit
 from fastrl._math import exp
-from fastrl.rng import counter, randint, uniform
+from fastrl.rng import below, counter, randint, uniform
 
 __all__ = [
     "SLOT_EXPLORE",
@@ -89,7 +89,7 @@ def argmax_random(q, i, key, step):
 @ijit
 def epsilon_greedy(q, i, epsilon, key, step):
     """With probability ``epsilon`` a uniformly random action, else greedy on ``q[i]``."""
-    if epsilon > 0.0 and uniform(key, counter(step, SLOT_EXPLORE)) < epsilon:
+    if below(key, counter(step, SLOT_EXPLORE), epsilon):
         return randint(key, counter(step, SLOT_ACTION), q.shape[1])
     return argmax_random(q, i, key, step)
 
@@ -130,15 +130,19 @@ def softmax(q, i, beta, key, step, w):
     # and saves most of the exponentials with few actions. Each weight is
     # computed once and kept in w: recomputing it in the sampling loop put a
     # second exponential on the step's critical path (measured 4% slower).
+    # The sums start from the first weight, not from 0.0 + w: the same bits
+    # (weights are never -0.0) and one addition less on the step's critical path.
     total = 0.0
     for a in range(num_actions):
         d = q[i, a] - qmax
         x = 1.0 if d == 0.0 else exp(beta * d)
         w[0, a] = x
-        total += x
+        total = x if a == 0 else total + x
     target = uniform(key, counter(step, SLOT_ACTION)) * total
-    acc = 0.0
-    for a in range(num_actions):
+    acc = w[0, 0]
+    if target < acc:
+        return np.int64(0)
+    for a in range(1, num_actions):
         acc += w[0, a]
         if target < acc:
             return np.int64(a)

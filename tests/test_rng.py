@@ -118,6 +118,30 @@ def test_random_u64_is_documented_formula():
     assert int(rng.run_key(u64(99), 4)) == int(rng.random_u64(u64(99), u64(4)))
 
 
+@jit
+def _below_mismatches(key, probs, n):
+    bad = 0
+    for c in range(n):
+        u = rng.uniform(key, np.uint64(c))
+        for p in probs:
+            if rng.below(key, np.uint64(c), p) != (u < p):
+                bad += 1
+        # at the draw itself and one float either side of it
+        for p in (u, np.nextafter(u, 2.0), np.nextafter(u, -1.0)):
+            if rng.below(key, np.uint64(c), p) != (u < p):
+                bad += 1
+    return bad
+
+
+def test_below_is_uniform_less_than():
+    probs = np.array(
+        [0.0, -0.0, -1.0, 2.0**-60, 2.0**-53, 3 * 2.0**-54, 0.1, 0.5, 1 / 3, 0.7, 1 - 2.0**-53]
+        + [1.0, 1.5, np.inf, -np.inf, np.nan]
+    )
+    for key in (0, 0x0123456789ABCDEF, MASK):
+        assert _below_mismatches(u64(key), probs, 20_000) == 0
+
+
 # key, counter, random_u64, uniform, normal, randint(10), randint(2**31 - 1),
 # gamma(0.5), gamma(2.5), beta(2, 3): computed once, frozen so that any silent change
 # of the generators fails here.

@@ -35,7 +35,7 @@ import numpy as np
 from fastrl._jit import ijit, jit, pjit, prange
 from fastrl._math import exp
 from fastrl.policies import epsilon_greedy, softmax
-from fastrl.rng import counter, mix64, randint, random_u64, run_key, uniform
+from fastrl.rng import below, counter, mix64, randint, random_u64, run_key, uniform
 from fastrl.schedules import schedule_value
 from fastrl.stats import welford_add
 from fastrl.tabular._dynamics import (
@@ -171,7 +171,7 @@ def _q_learning_update(q, s, a, r, s_next, term, alpha, gamma):
 @jit
 def _double_q_update(q1, q2, s, a, r, s_next, term, alpha, gamma, key, t):
     """Van Hasselt (2010); Sutton & Barto 6.7: the coin picks the table to update."""
-    if uniform(key, counter(t, SLOT_COIN)) < 0.5:
+    if below(key, counter(t, SLOT_COIN), 0.5):
         upd, other = q1, q2
     else:
         upd, other = q2, q1
