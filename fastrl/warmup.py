@@ -10,10 +10,12 @@ def warmup(verbose: bool = False) -> float:
     """Call each public entry point once on a tiny problem; returns the seconds taken.
 
     The bandit driver is compiled once per agent kind, reward kind and
-    schedule kind, the learning driver once per algorithm and exploration
-    kind. Every agent and reward kind (with the default constant schedule) and
-    every algorithm and exploration kind is called here; an agent with another
-    schedule kind compiles on its first use. Other kernels have a single
+    schedule kind, and separately for two stationary arms; the learning
+    driver once per algorithm and exploration kind. Every agent and reward
+    kind (with the default constant schedule) and every algorithm and
+    exploration kind is called here, and every agent on two Bernoulli arms;
+    an agent with another schedule kind, or on two Gaussian arms, compiles on
+    its first use. Other kernels have a single
     signature (float64 values, int64 indices, uint64 keys). With the on-disk
     cache on, later processes only load the machine code.
 
@@ -54,7 +56,12 @@ def warmup(verbose: bool = False) -> float:
             sys.stderr.flush()
 
     agents = (EpsilonGreedy(0.1), Softmax(1.0), UCB(), GradientBandit(), ThompsonSampling())
-    for problem in (BernoulliBandit([0.7, 0.3]), GaussianBandit.testbed(num_arms=3)):
+    problems = (
+        BernoulliBandit([0.7, 0.3]),  # two stationary arms have their own driver
+        BernoulliBandit([0.7, 0.3, 0.5]),
+        GaussianBandit.testbed(num_arms=3),
+    )
+    for problem in problems:
         for agent in agents:
             say(f"simulate: {type(agent).__name__} on {type(problem).__name__}")
             simulate(problem, agent, runs=2, steps=2)

@@ -33,6 +33,7 @@ CASES = {
     "ucb-testbed": (GaussianBandit.testbed(), UCB(2.0)),
     "gradient": (GaussianBandit.testbed(mean_offset=4.0), GradientBandit(0.1)),
     "softmax-1/t": (BernoulliBandit([0.3, 0.6, 0.5]), Softmax(2.0, schedule="1/t")),
+    "softmax-two-arms": (BernoulliBandit([0.7, 0.3]), Softmax(5.0, alpha=0.1, initial_value=0.5)),
 }
 RUNS = 200  # four blocks of 64 (the last one short)
 STEPS = 60

@@ -27,6 +27,11 @@ BERNOULLI = BernoulliBandit([0.2, 0.5, 0.5, 0.8])
 BERNOULLI_RANDOM = BernoulliBandit.random(6)
 BERNOULLI_DRIFT = BernoulliBandit.random(5, drift_std=0.05)
 GAUSSIAN_DRIFT = GaussianBandit(np.zeros(4), reward_std=0.5, drift_std=0.1)
+# Two stationary arms run a driver compiled for two arms; with drift, the general one.
+TWO_ARMS = BernoulliBandit([0.7, 0.3])
+TWO_ARMS_TIED = BernoulliBandit([0.5, 0.5])
+TWO_ARMS_GAUSSIAN = GaussianBandit([0.0, 0.5], reward_std=0.5)
+TWO_ARMS_DRIFT = BernoulliBandit([0.5, 0.5], drift_std=0.05)
 GAUSSIAN_ROWS = GaussianBandit([[0.0, 1.0, 0.5], [2.0, -1.0, 2.0], [0.3, 0.3, 0.3]], reward_std=0.7)
 
 CASES = {
@@ -60,6 +65,14 @@ CASES = {
     "thompson-bernoulli-drift": (BERNOULLI_DRIFT, ThompsonSampling()),
     "thompson-gaussian": (TESTBED, ThompsonSampling(prior_mean=0.5, prior_std=2.0)),
     "thompson-gaussian-rows": (GAUSSIAN_ROWS, ThompsonSampling()),
+    "eps-two-arms": (TWO_ARMS, EpsilonGreedy(0.1, alpha=0.1, initial_value=0.5)),
+    "greedy-two-arms-ties": (TWO_ARMS_TIED, EpsilonGreedy(0.0)),
+    "softmax-two-arms": (TWO_ARMS, Softmax(5.0, alpha=0.1, initial_value=0.5)),
+    "softmax-two-arms-drift": (TWO_ARMS_DRIFT, Softmax(5.0, alpha=0.1)),
+    "ucb-two-arms": (TWO_ARMS, UCB(1.0)),
+    "gradient-two-arms": (TWO_ARMS, GradientBandit(0.2)),
+    "thompson-two-arms": (TWO_ARMS, ThompsonSampling()),
+    "thompson-two-arms-gaussian": (TWO_ARMS_GAUSSIAN, ThompsonSampling()),
 }
 
 

@@ -156,7 +156,10 @@ def simulate(
             f"({means_in.shape[0]}), got {runs}"
         )
     agent_code, agent_params = agent._params()
-    kernel = simulate_kernel(int(agent_code), int(reward_code), int(agent_params[P_SCHED]))
+    two_arms = means_in.shape[1] == 2 and not problem.drift_std > 0.0
+    kernel = simulate_kernel(
+        int(agent_code), int(reward_code), int(agent_params[P_SCHED]), bool(two_arms)
+    )
     roots = stream_roots(seed)
     actions = (
         np.zeros((runs, steps), dtype=np.int64) if record_runs else np.zeros((0, 0), dtype=np.int64)
