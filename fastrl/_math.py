@@ -32,7 +32,7 @@ from numba.extending import intrinsic
 
 from fastrl._jit import ijit
 
-__all__ = ["exp"]
+__all__ = ["exp", "exp_scale", "EXP_SCALE_ERROR"]
 
 _N = 128
 _LOG2_N = 7
@@ -112,6 +112,24 @@ def _fma(typingctx, a, b, c):
         return builder.call(fn, args)
 
     return sig, codegen
+
+
+#: Bound on ``|exp(x) / exp_scale(x) - 1|`` for ``|x| < 708``: ``expm1(ln 2 / (2 N))``
+#: (the reduced argument's range), rounded up past the table's and exp's own rounding.
+EXP_SCALE_ERROR = 0.00272
+
+
+@ijit
+def exp_scale(x):
+    """The table part of :func:`exp`: ``2**(n / N)`` for ``n`` the integer nearest ``x * N / ln 2``.
+
+    For ``|x| < 708`` it is a normal float64 and ``exp(x) / exp_scale(x)``
+    lies within ``1 +- EXP_SCALE_ERROR``: cheap bounds on the exponential
+    (half of its instructions, no polynomial), for a caller that can often
+    decide from bounds alone. These are the first lines of :func:`exp`.
+    """
+    ki = _as_bits(_fma(x, _INV_LN2_N, _SHIFT))
+    return _as_float(_BITS[np.int64(ki & _MASK)] + (ki << _MANT))
 
 
 @ijit

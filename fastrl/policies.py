@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from fastrl._jit import ijit
-from fastrl._math import exp
+from fastrl._math import EXP_SCALE_ERROR, exp, exp_scale
 from fastrl.rng import below, counter, randint, uniform
 
 __all__ = [
@@ -35,6 +35,8 @@ __all__ = [
     "argmax_random",
     "epsilon_greedy",
     "softmax",
+    "softmax_pick",
+    "softmax_exact",
     "ucb",
     "categorical",
 ]
@@ -110,35 +112,32 @@ def categorical(w, i, total, u):
     return np.int64(last)  # rounding left target >= acc: the last positive weight
 
 
-@ijit
-def softmax(q, i, beta, key, step, w):
-    """Boltzmann selection: ``P(a)`` proportional to ``exp(beta * q[i, a])``.
+# Bounds on a weight from exp_scale: exp(x) / exp_scale(x) is within 1 +- 0.00272,
+# so s * _LOW <= exp(x) <= s * _HIGH with room to spare for every rounding.
+_LOW = 1.0 - 2.0**-8
+_HIGH = 1.0 + 2.0**-8
+assert EXP_SCALE_ERROR < 2.0**-8
 
-    ``beta`` is the inverse temperature; ``beta = inf`` is greedy. The maximum
-    is subtracted before exponentiating so large values cannot overflow. ``w``
-    is a scratch table whose row 0 (``num_actions`` entries) receives the
-    unnormalised weights; it must not be ``q``'s row ``i``.
+
+@ijit
+def softmax_exact(q, i, qmax, beta, u, w):
+    """Inverse-CDF sampling of ``P(a)`` proportional to ``exp(beta * (q[i, a] - qmax))``.
+
+    The reference: the action is the first ``a`` with ``u * total`` below the
+    sum of weights ``0 .. a``, sums taken left to right; ``w`` row 0 receives
+    the weights.
     """
-    if math.isinf(beta):
-        return argmax_random(q, i, key, step)
     num_actions = q.shape[1]
-    qmax = q[i, 0]
-    for a in range(1, num_actions):
-        if q[i, a] > qmax:
-            qmax = q[i, a]
-    # exp(0) is exactly 1: skipping the call for maximal values changes no bit
-    # and saves most of the exponentials with few actions. Each weight is
-    # computed once and kept in w: recomputing it in the sampling loop put a
-    # second exponential on the step's critical path (measured 4% slower).
+    # exp(0) is exactly 1: skipping the call for maximal values changes no bit.
     # The sums start from the first weight, not from 0.0 + w: the same bits
-    # (weights are never -0.0) and one addition less on the step's critical path.
+    # (weights are never -0.0) and one addition less.
     total = 0.0
     for a in range(num_actions):
         d = q[i, a] - qmax
         x = 1.0 if d == 0.0 else exp(beta * d)
         w[0, a] = x
         total = x if a == 0 else total + x
-    target = uniform(key, counter(step, SLOT_ACTION)) * total
+    target = u * total
     acc = w[0, 0]
     if target < acc:
         return np.int64(0)
@@ -147,6 +146,83 @@ def softmax(q, i, beta, key, step, w):
         if target < acc:
             return np.int64(a)
     return np.int64(num_actions - 1)
+
+
+@ijit
+def _softmax_bounded(q, i, qmax, beta, u, w):
+    # softmax_exact's answer decided from bounds on the weights, or -1 when the
+    # bounds cannot decide. Every weight is exp_scale(x) within a factor
+    # _LOW .. _HIGH (maximal values: exactly 1), and rounding is monotone, so
+    # the same left-to-right sums over the lower and the upper bounds bracket
+    # softmax_exact's total, target and cumulative sums: where the brackets
+    # separate, the exact comparison has the same outcome. w row 0 keeps each
+    # scale, negated where it is a bound (not an exact 1).
+    num_actions = q.shape[1]
+    total_low = 0.0
+    total_high = 0.0
+    for a in range(num_actions):
+        d = q[i, a] - qmax
+        if d == 0.0:
+            w[0, a] = 1.0
+            total_low += 1.0
+            total_high += 1.0
+        else:
+            x = beta * d
+            if not x >= -708.0:  # exp_scale's range (and NaN): leave it to the exact path
+                return np.int64(-1)
+            scale = exp_scale(x)
+            w[0, a] = -scale
+            total_low += scale * _LOW
+            total_high += scale * _HIGH
+    target_low = u * total_low
+    target_high = u * total_high
+    acc_low = 0.0
+    acc_high = 0.0
+    for a in range(num_actions - 1):
+        v = w[0, a]
+        acc_low += v if v > 0.0 else -v * _LOW
+        acc_high += v if v > 0.0 else -v * _HIGH
+        if target_high < acc_low:
+            return np.int64(a)
+        if not target_low >= acc_high:
+            return np.int64(-1)
+    return np.int64(num_actions - 1)
+
+
+@ijit
+def softmax(q, i, beta, key, step, w):
+    """Boltzmann selection: ``P(a)`` proportional to ``exp(beta * q[i, a])``.
+
+    ``beta`` is the inverse temperature; ``beta = inf`` is greedy. The maximum
+    is subtracted before exponentiating so large values cannot overflow. ``w``
+    is a scratch table whose row 0 (``num_actions`` entries) receives the
+    unnormalised weights; it must not be ``q``'s row ``i``.
+
+    The action is :func:`softmax_exact`'s, bit for bit. Most steps decide it
+    from cheap bounds on the weights (:func:`fastrl._math.exp_scale`, no
+    polynomial); only when ``u`` falls within about 0.8% of a boundary are
+    the exponentials computed in full. Measured per core on the tutorial's
+    softmax agent (two arms): 55.5 -> 61 M steps/s. The bounds also resolve
+    the sampling branch sooner, and its mispredictions (one step in eight
+    there) had cost 15% of the step.
+    """
+    if math.isinf(beta):
+        return argmax_random(q, i, key, step)
+    return softmax_pick(q, i, beta, uniform(key, counter(step, SLOT_ACTION)), w)
+
+
+@ijit
+def softmax_pick(q, i, beta, u, w):
+    """:func:`softmax`'s action for a given uniform ``u`` in [0, 1) and a finite ``beta``."""
+    num_actions = q.shape[1]
+    qmax = q[i, 0]
+    for a in range(1, num_actions):
+        if q[i, a] > qmax:
+            qmax = q[i, a]
+    chosen = _softmax_bounded(q, i, qmax, beta, u, w)
+    if chosen < 0:
+        chosen = softmax_exact(q, i, qmax, beta, u, w)
+    return chosen
 
 
 @ijit

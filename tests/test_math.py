@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from fastrl._jit import jit
-from fastrl._math import exp
+from fastrl._math import EXP_SCALE_ERROR, exp, exp_scale
 
 
 @jit
@@ -71,3 +71,21 @@ def test_exp_special_values():
         np.testing.assert_array_equal(_exp_many(x), np.exp(x))
     assert math.isnan(_exp_many(np.array([np.nan]))[0])
     assert _exp_many(np.array([1.0]))[0] == math.e
+
+
+@jit
+def _scale_ratio_error(x):
+    worst = 0.0
+    for v in x:
+        worst = max(worst, abs(exp(v) / exp_scale(v) - 1.0))
+    return worst
+
+
+def test_exp_scale_brackets_exp():
+    g = np.random.default_rng(7)
+    x = np.concatenate([g.uniform(-708.0, 708.0, 200_000), g.uniform(-1.0, 1.0, 200_000)])
+    # the reduced argument's extremes: x * N / ln 2 halfway between integers
+    x = np.concatenate([x, (np.arange(-2000, 2000) + 0.5) * math.log(2) / 128, [0.0, -708.0]])
+    worst = _scale_ratio_error(x)
+    assert worst <= EXP_SCALE_ERROR
+    assert worst > 0.9 * math.expm1(math.log(2) / 256)  # the bound is tight, not vacuous

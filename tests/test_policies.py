@@ -144,6 +144,57 @@ def test_softmax_address():
         )
 
 
+@jit
+def _pick_mismatches(rows, betas, us):
+    # softmax_pick (bounds first) against softmax_exact on every row, beta and u,
+    # and on the u at each boundary of the exact sampler and 1-3 floats either side.
+    k = rows.shape[1]
+    w = np.empty((1, k))
+    bad = 0
+    for i in range(rows.shape[0]):
+        qmax = rows[i].max()
+        for beta in betas:
+            probes = list(us)
+            softmax_exact_weights = np.empty((1, k))
+            policies.softmax_exact(rows, i, qmax, beta, 0.0, softmax_exact_weights)
+            total = softmax_exact_weights[0, 0]
+            for a in range(1, k):
+                total += softmax_exact_weights[0, a]
+            acc = 0.0
+            for a in range(k):
+                acc += softmax_exact_weights[0, a]
+                edge = acc / total
+                for d in (0.0, 1.0, 2.0, 3.0):
+                    for sign in (-1.0, 1.0):
+                        u = edge
+                        for _ in range(int(d)):
+                            u = np.nextafter(u, sign * 2.0)
+                        if 0.0 <= u < 1.0:
+                            probes.append(u)
+            for u in probes:
+                got = policies.softmax_pick(rows, i, beta, u, w)
+                want = policies.softmax_exact(rows, i, qmax, beta, u, w)
+                if got != want:
+                    bad += 1
+    return bad
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 7])
+def test_softmax_bounds_decide_as_the_exact_sampler(k):
+    g = np.random.default_rng(k)
+    rows = np.concatenate(
+        [
+            g.normal(size=(300, k)),
+            np.round(g.normal(size=(100, k)), 1),  # ties with the maximum
+            g.normal(scale=300.0, size=(50, k)),  # weights far below exp_scale's range
+            np.full((1, k), 0.25),
+        ]
+    )
+    betas = np.array([1e-3, 0.5, 5.0, 40.0])
+    us = g.uniform(size=40)
+    assert _pick_mismatches(rows, betas, us) == 0
+
+
 # --- ucb -----------------------------------------------------------------------------------
 
 
