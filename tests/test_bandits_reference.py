@@ -30,7 +30,6 @@ GAUSSIAN_DRIFT = GaussianBandit(np.zeros(4), reward_std=0.5, drift_std=0.1)
 # Two stationary arms run a driver compiled for two arms; with drift, the general one.
 TWO_ARMS = BernoulliBandit([0.7, 0.3])
 TWO_ARMS_TIED = BernoulliBandit([0.5, 0.5])
-TWO_ARMS_GAUSSIAN = GaussianBandit([0.0, 0.5], reward_std=0.5)
 TWO_ARMS_DRIFT = BernoulliBandit([0.5, 0.5], drift_std=0.05)
 GAUSSIAN_ROWS = GaussianBandit([[0.0, 1.0, 0.5], [2.0, -1.0, 2.0], [0.3, 0.3, 0.3]], reward_std=0.7)
 
@@ -72,7 +71,6 @@ CASES = {
     "ucb-two-arms": (TWO_ARMS, UCB(1.0)),
     "gradient-two-arms": (TWO_ARMS, GradientBandit(0.2)),
     "thompson-two-arms": (TWO_ARMS, ThompsonSampling()),
-    "thompson-two-arms-gaussian": (TWO_ARMS_GAUSSIAN, ThompsonSampling()),
 }
 
 
