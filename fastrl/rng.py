@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from decimal import Decimal, localcontext
 
 import numpy as np
 
@@ -202,17 +203,40 @@ def randint(key, c, n):
     return np.int64(out)
 
 
-def _ziggurat_tables(n: int = 256, r: float = 3.6541528853610088):
+def _correctly_rounded(f, x: float) -> float:
+    # f(x) to 40 digits, then rounded to the nearest double. libm and numpy
+    # round elementary functions differently from machine to machine (numpy's
+    # AVX-512 exp differs from glibc's in the last bit for 4.5% of arguments), and
+    # one table entry a bit off changes a few normal draws: the tables must be
+    # the same on every CPU.
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return float(f(Decimal(x)))
+
+
+# The ziggurat's common box area for R below, as the float formula
+# R exp(-R^2/2) + sqrt(pi/2) erfc(R/sqrt 2) evaluates (3 ulp above the exact value;
+# the layers are defined by this number). Spelled out because erfc is libm's.
+_ZIG_V = 0.004928673233974658
+
+
+def _ziggurat_tables(n: int = 256, r: float = 3.6541528853610088, v: float = _ZIG_V):
     # Marsaglia & Tsang (2000) layers for the unnormalised density exp(-x^2 / 2):
     # box i covers x in [0, X[i]], heights F[i] .. F[i + 1]; every box has area v
     # (box 0 is the base strip with the tail). r is the usual 256-layer value; the
-    # top box closes to 1.4e-13 relative.
-    v = r * math.exp(-0.5 * r * r) + math.sqrt(math.pi / 2.0) * math.erfc(r / math.sqrt(2.0))
+    # top box closes to 1.4e-13 relative. Each exp and log is correctly rounded
+    # and the rest is IEEE arithmetic, so the tables are the same on every machine.
+    def exp(t):
+        return _correctly_rounded(Decimal.exp, t)
+
+    def log(t):
+        return _correctly_rounded(Decimal.ln, t)
+
     x = np.zeros(n + 1)
-    x[0], x[1] = v / math.exp(-0.5 * r * r), r
+    x[0], x[1] = v / exp(-0.5 * r * r), r
     for i in range(1, n - 1):
-        x[i + 1] = math.sqrt(-2.0 * math.log(math.exp(-0.5 * x[i] * x[i]) + v / x[i]))
-    return x, np.exp(-0.5 * x * x)
+        x[i + 1] = math.sqrt(-2.0 * log(exp(-0.5 * x[i] * x[i]) + v / x[i]))
+    return x, np.array([exp(-0.5 * t * t) for t in x])
 
 
 _ZIG_X, _ZIG_F = _ziggurat_tables()
