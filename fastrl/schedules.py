@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from fastrl._jit import ijit
 from fastrl.validation import check_int, check_real
 
-__all__ = ["Schedule", "as_schedule", "schedule_value"]
+__all__ = ["Schedule", "as_schedule", "schedule_value", "SCHED_CONSTANT"]
 
 _CODES = {"constant": 0, "1/t": 1, "exponential": 2, "linear": 3}
+#: the code of the constant schedule (kernels compile it apart from the annealed ones)
+SCHED_CONSTANT = 0
 _ALIASES = {"inverse": "1/t", "exp": "exponential"}
 
 

@@ -10,12 +10,12 @@ def warmup(verbose: bool = False) -> float:
     """Call each public entry point once on a tiny problem; returns the seconds taken.
 
     The bandit driver is compiled once per agent kind, reward kind and
-    schedule kind, and separately for two stationary arms; the learning
-    driver once per algorithm and exploration kind. Every agent and reward
-    kind (with the default constant schedule) and every algorithm and
-    exploration kind is called here, and every agent on two Bernoulli arms;
-    an agent with another schedule kind, or on two Gaussian arms, compiles on
-    its first use. Other kernels have a single
+    schedule kind (constant, or annealed: one driver for every annealed
+    schedule), and separately for two stationary arms; the learning driver
+    once per algorithm and exploration kind. Every agent and reward kind
+    (with the default constant schedule) and every algorithm and exploration
+    kind is called here, and every agent on two Bernoulli arms; an agent with
+    an annealed schedule, or on two Gaussian arms, compiles on its first use. Other kernels have a single
     signature (float64 values, int64 indices, uint64 keys). With the on-disk
     cache on, later processes only load the machine code.
 

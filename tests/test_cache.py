@@ -17,7 +17,7 @@ from fastrl.bandits.agents import P_SCHED
 problem, agent = BernoulliBandit([0.7, 0.3]), EpsilonGreedy(0.1, alpha=0.1)  # two-arm driver
 simulate(problem, agent, runs=2, steps=2)
 code, params = agent._params()
-kernel = simulate_kernel(int(code), int(problem._codes()[0]), int(params[P_SCHED]), True)
+kernel = simulate_kernel(int(code), int(problem._codes()[0]), bool(params[P_SCHED] != 0), True)
 print(sum(kernel.stats.cache_hits.values()), sum(kernel.stats.cache_misses.values()))
 """
 

@@ -19,6 +19,7 @@ from fastrl.bandits.agents import (
 )
 from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
 from fastrl.rng import check_seed, stream_roots
+from fastrl.schedules import SCHED_CONSTANT
 from fastrl.stats import Accumulator
 from fastrl.validation import check_bool, check_int
 
@@ -158,7 +159,10 @@ def simulate(
     agent_code, agent_params = agent._params()
     two_arms = means_in.shape[1] == 2 and not problem.drift_std > 0.0
     kernel = simulate_kernel(
-        int(agent_code), int(reward_code), int(agent_params[P_SCHED]), bool(two_arms)
+        int(agent_code),
+        int(reward_code),
+        bool(agent_params[P_SCHED] != SCHED_CONSTANT),
+        bool(two_arms),
     )
     roots = stream_roots(seed)
     actions = (
