@@ -83,17 +83,6 @@ def _selection_row(q, q2, counts, s, double, bonus, row):
         row[0, a] = v
 
 
-@ijit
-def _select(table, i, explore, param, key, step, w):
-    """Epsilon-greedy (``param`` = epsilon) or softmax (``param`` = beta) on ``table[i]``.
-
-    ``w`` is softmax's scratch row (shape ``(1, num_actions)``).
-    """
-    if explore == EXPLORE_EPSILON:
-        return epsilon_greedy(table, i, param, key, step)
-    return softmax(table, i, param, key, step, w)
-
-
 @jit
 def _expected_value(row, q, s_next, explore, param):
     """Expectation of ``q[s_next, a]`` under the behaviour policy on selection values ``row``.
@@ -300,11 +289,18 @@ def train_kernel(alg: int, explore: int):
                     while True:
                         if pending >= 0:
                             a = pending
-                        elif copy_row:
-                            _selection_row(q, q2, counts, s, double, bonus, row)
-                            a = _select(row, 0, explore, param, key, t, w)
-                        else:  # select on Q's own row: no copy
-                            a = _select(q, s, explore, param, key, t, w)
+                        else:
+                            table, i_row = q, s  # select on Q's own row: no copy
+                            if copy_row:
+                                _selection_row(q, q2, counts, s, double, bonus, row)
+                                table, i_row = row, 0
+                            # Branches on closure constants, pruned before inlining:
+                            # each driver inlines one selector (measured: inlining both
+                            # at every site doubled the compile time).
+                            if explore == EXPLORE_EPSILON:
+                                a = epsilon_greedy(table, i_row, param, key, t)
+                            else:
+                                a = softmax(table, i_row, param, key, t, w)
                         s_next, r, term = env_step(
                             next_state, prob, reward, terminated, n, s, a,
                             uniform(env_key, counter(t, SLOT_TRANSITION)),
@@ -320,7 +316,10 @@ def train_kernel(alg: int, explore: int):
                             target = r
                             if not term:
                                 _selection_row(q, q2, counts, s_next, False, bonus, row)
-                                a_next = _select(row, 0, explore, param, key, t + 1, w)
+                                if explore == EXPLORE_EPSILON:
+                                    a_next = epsilon_greedy(row, 0, param, key, t + 1)
+                                else:
+                                    a_next = softmax(row, 0, param, key, t + 1, w)
                                 target += gamma * q[s_next, a_next]
                                 pending = a_next
                             q[s, a] += alpha * (target - q[s, a])
