@@ -78,6 +78,7 @@ def test_bench_small_scale_reports_every_group(tmp_path, capsys):
     assert "old" not in text and "| 10-armed testbed" in text and text.endswith("rest\n")
 
 
+@pytest.mark.run_last
 def test_warmup(capsys):
     assert main(["warmup"]) == 0
     assert "compiled" in capsys.readouterr().out
