@@ -19,6 +19,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from fastrl._bench import GROUPS, machine_info
@@ -41,8 +42,44 @@ def test_bandit_throughput(benchmark, group, side):
     work, call = (group.fastrl if side == "fastrl" else group.baseline)(scale)
     call()  # compile (or load from the cache) first
     rounds = 3 if side == "fastrl" else 1
-    benchmark.pedantic(call, rounds=rounds, iterations=1)
+    out = benchmark.pedantic(call, rounds=rounds, iterations=1)
     _record(benchmark, work)
+    CHECKS[group.name, side](out)
+
+
+# What each timed job computed must be right too, or a fast wrong kernel would pass.
+# Bounds are 5 standard errors or more at the smoke scale (64 or 1000 runs).
+def _check_tutorial(results):
+    # Two arms p = (0.7, 0.3), both agents learn the better arm: about 0.65 per step.
+    for res in results:
+        assert 0.55 < res.average_reward < 0.7, res.average_reward
+        assert res.optimal_action[-100:].mean() > 0.7
+
+
+def _check_tutorial_loop(curve):
+    assert curve.shape[0] == 2 and np.all((curve >= 0) & (curve <= 1))
+    assert 0.45 < curve.mean() < 0.8, curve.mean()  # 200 rewards, SE about 0.035
+
+
+def _check_testbed(res):
+    # Sutton & Barto figure 2.2, epsilon = 0.1: about 1.35 late in 1000 steps, 80% optimal.
+    late = res.mean_reward[-200:].mean()
+    assert 1.2 < late < 1.5, late
+    assert 0.7 < res.optimal_action[-200:].mean() < 0.92
+
+
+def _check_testbed_numpy(out):
+    reward, optimal = out
+    assert np.all(np.isfinite(reward)) and np.all((optimal >= 0) & (optimal <= 1))
+    assert abs(reward[0]) < 0.25  # the first pulls are of random arms: mean 0, SE 0.045
+
+
+CHECKS = {
+    ("bandit-tutorial", "fastrl"): _check_tutorial,
+    ("bandit-tutorial", "baseline"): _check_tutorial_loop,
+    ("bandit-testbed", "fastrl"): _check_testbed,
+    ("bandit-testbed", "baseline"): _check_testbed_numpy,
+}
 
 
 def test_testbed_peak_memory(benchmark):

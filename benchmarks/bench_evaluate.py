@@ -8,11 +8,12 @@ for a few policies; ``episodes_per_s`` of both lets the ratio be read per episod
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from fastrl._baselines import gymnasium_evaluate_loop
 from fastrl._bench import machine_info
-from fastrl.tabular import evaluate, frozen_lake, random_policies
+from fastrl.tabular import evaluate, frozen_lake, random_policies, value_iteration
 
 
 def _record(benchmark, episodes, steps):
@@ -36,6 +37,13 @@ def test_evaluate_fastrl(benchmark):
     )
     steps = float(res.mean_length.sum()) * episodes
     _record(benchmark, num_policies * episodes, steps)
+    # The timed evaluation is right: the value-iteration policy succeeds about 74% of
+    # the time within 100 steps (10,000 episodes: SE 0.0044), random ones far less.
+    assert np.all((res.mean_length >= 1) & (res.mean_length <= mdp.max_episode_steps))
+    assert np.all((res.success_rate >= 0) & (res.success_rate <= 1))
+    best = evaluate(mdp, value_iteration(mdp, 0.999).policy, episodes=10_000, seed=1)
+    assert 0.70 < best.success_rate[0] < 0.78, best.success_rate
+    assert res.success_rate.mean() < best.success_rate[0] - 0.3
 
 
 @pytest.mark.benchmark(group="evaluate-frozenlake-4x4")
@@ -47,3 +55,5 @@ def test_evaluategymnasium_evaluate_loop(benchmark):
         gymnasium_evaluate_loop, args=(pols, episodes), rounds=1, iterations=1
     )
     _record(benchmark, num_policies * episodes, steps)
+    # Every episode takes 1 to 100 steps.
+    assert num_policies * episodes <= steps <= num_policies * episodes * 100

@@ -38,7 +38,18 @@ def _actions(num_envs):
 
 def _run(env, actions, steps):
     for i in range(steps):
-        env.step(actions[i % 16])
+        out = env.step(actions[i % 16])
+    return out
+
+
+def _check_step(env, out):
+    # A step of either vector env: observations are states of the 4x4 map, rewards
+    # 0/1, and the flags booleans, one per sub-environment.
+    obs, rewards, terminations, truncations, _ = out
+    n = env.num_envs
+    assert obs.shape == rewards.shape == terminations.shape == truncations.shape == (n,)
+    assert np.all((obs >= 0) & (obs < 16)) and set(np.unique(rewards)) <= {0.0, 1.0}
+    assert terminations.dtype == truncations.dtype == np.bool_
 
 
 def _record(benchmark, num_envs, steps):
@@ -61,8 +72,9 @@ def test_gym_fastrl_make_vec(benchmark):
     actions = _actions(num_envs)
     env.reset(seed=0)
     _run(env, actions, 2)  # warm up (compile or load the cache)
-    benchmark.pedantic(_run, args=(env, actions, steps), rounds=5, iterations=1)
+    out = benchmark.pedantic(_run, args=(env, actions, steps), rounds=5, iterations=1)
     _record(benchmark, num_envs, steps)
+    _check_step(env, out)
     sync = gym.make_vec("FrozenLake-v1", num_envs=num_envs, vectorization_mode="sync")
     sync.reset(seed=0)
     baseline = _steps_per_s(sync, actions, base_steps)
@@ -70,6 +82,7 @@ def test_gym_fastrl_make_vec(benchmark):
     duration = 0.2 if benchmark.disabled else 3
     util = benchmark_vector_step(env, target_duration=duration, seed=0)
     benchmark.extra_info["benchmark_vector_step"] = util
+    assert util > 0
     if not benchmark.disabled:
         benchmark.extra_info["ratio_vs_sync"] = benchmark.extra_info["steps_per_s"] / baseline
 
@@ -80,5 +93,6 @@ def test_gym_gymnasium_sync_vector_env(benchmark):
     env = gym.make_vec("FrozenLake-v1", num_envs=num_envs, vectorization_mode="sync")
     actions = _actions(num_envs)
     env.reset(seed=0)
-    benchmark.pedantic(_run, args=(env, actions, base_steps), rounds=2, iterations=1)
+    out = benchmark.pedantic(_run, args=(env, actions, base_steps), rounds=2, iterations=1)
     _record(benchmark, num_envs, base_steps)
+    _check_step(env, out)

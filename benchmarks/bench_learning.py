@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from fastrl._baselines import gymnasium_q_learning
@@ -25,7 +26,13 @@ AGENT = QLearning(alpha=0.1, gamma=0.99, epsilon=0.1)
 def _fastrl(runs: int, episodes: int) -> tuple[float, int]:
     start = time.perf_counter()
     res = train(frozen_lake(), AGENT, runs=runs, episodes=episodes, seed=0)
-    return time.perf_counter() - start, res.total_steps
+    elapsed = time.perf_counter() - start
+    # The timed job is right: its step count is the sum of its episode lengths,
+    # returns are 0/1 on FrozenLake, and every episode takes 1 to 100 steps.
+    np.testing.assert_allclose(res.episode_length.sum() * runs, res.total_steps, rtol=1e-9)
+    assert np.all((res.episode_return >= 0) & (res.episode_return <= 1))
+    assert np.all((res.episode_length >= 1) & (res.episode_length <= 100))
+    return elapsed, res.total_steps
 
 
 @pytest.mark.benchmark(group=GROUP)
@@ -70,3 +77,4 @@ def test_gymnasium_q_learning_frozen_lake(benchmark):
     else:
         benchmark.pedantic(run, rounds=3, iterations=1)
     benchmark.extra_info.update(steps_per_s=max(rates), env_steps=num_steps, threads=1)
+    assert all(0 < r < 1e8 for r in rates)  # finite, and not a loop that did nothing

@@ -34,8 +34,10 @@ def tutorial_fastrl(scale: float = 1.0):
     problem = BernoulliBandit(TUTORIAL_PROBS)
 
     def call():
-        for agent in (TUTORIAL_EPSILON, TUTORIAL_SOFTMAX):
-            simulate(problem, agent, runs=runs, steps=steps)
+        return [
+            simulate(problem, a, runs=runs, steps=steps)
+            for a in (TUTORIAL_EPSILON, TUTORIAL_SOFTMAX)
+        ]
 
     return 2 * runs * steps, call
 

@@ -10,6 +10,7 @@ compilation is paid at most once per kernel.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,26 +20,66 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
-# example -> (tiny arguments, PNGs it must write)
+# example -> (tiny arguments, PNGs it must write, lines its report must contain)
+NUM = r"-?\d+\.\d+"
 CASES = {
-    "two_armed_bandit": ("--runs 20 --steps 50", ["two_armed_bandit.png"]),
-    "multi_armed_bandits": ("--runs 20 --steps 50 --arms 5", ["multi_armed_bandits.png"]),
-    "sutton_barto_chapter2": ("--runs 16 --steps 30", [f"fig2_{k}.png" for k in range(2, 7)]),
+    "two_armed_bandit": (
+        "--runs 20 --steps 50",
+        ["two_armed_bandit.png"],
+        [
+            rf"one run of epsilon-greedy .*: final Q = \[{NUM}, {NUM}\]",
+            rf"20 runs x 50 steps per agent: {NUM} s \(tutorial: 79 s\)",
+            rf"^  +2 arms: epsilon-greedy {NUM} +softmax {NUM}$",
+        ],
+    ),
+    "multi_armed_bandits": (
+        "--runs 20 --steps 50 --arms 5",
+        ["multi_armed_bandits.png"],
+        [
+            r"strategies x 20 runs x 50 steps, 5 arms:",
+            rf"{NUM} s \({NUM} million pulls/s\)",
+        ],
+    ),
+    "sutton_barto_chapter2": (
+        "--runs 16 --steps 30",
+        [f"fig2_{k}.png" for k in range(2, 7)],
+        [
+            r"Figure 2\.6: average reward over the first 30 steps",
+            rf"^  UCB.* best at 2\^-?\d+: {NUM}",
+            rf"Whole chapter \(16 runs x 30 steps per curve\): {NUM} s",
+        ],
+    ),
     "frozenlake_policy_search": (
         "--policies 50 --episodes 5 --check-batches 4 --q-runs 4 --q-episodes 50",
         ["frozenlake_policy_search.png"],
+        [r"value iteration's policy:", rf"^  value iteration.* {NUM} ± {NUM} ", rf"Total: {NUM} s"],
     ),
     "markov_agent": (
         "--toy-episodes 200 --log-episodes 200 --searches 50 --size 32",
         ["markov_agent.png"],
+        [
+            r"Part 1: 200 random episodes logged in",
+            r"estimated P\(next \| state, climb\)",
+            rf"{NUM} ± {NUM} probes on average",
+        ],
     ),
     "td_control": (
         "--runs 4 --frozen-episodes 50 --cliff-episodes 10 --windy-episodes 5 --maze-episodes 3",
         ["td_control.png"],
+        [
+            rf"Windy gridworld \(shortest path: 15 steps\): {NUM} s",
+            rf"last episode {NUM} steps, \d+ in all",
+            rf"^Total: {NUM} s",
+        ],
     ),
     "gymnasium_backend": (
         "--num-envs 16 --steps 5 --gym-steps 3 --learn-steps 30",
         ["gymnasium_backend.png", "frozenlake_policy.gif"],
+        [
+            r"ratio: \d+x",
+            r"greedy policy: success rate [01]\.\d{3} over 10,000 episodes",
+            r"wrote .*frozenlake_policy\.gif \(\d+ frames\)",
+        ],
     ),
 }
 
@@ -60,7 +101,7 @@ def test_every_example_is_tested():
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_example_runs(name, tmp_path, example_env):
-    args, pngs = CASES[name]
+    args, pngs, lines = CASES[name]
     proc = subprocess.run(
         [sys.executable, str(EXAMPLES / f"{name}.py"), *args.split(), "--out", str(tmp_path)],
         cwd=ROOT,
@@ -72,4 +113,6 @@ def test_example_runs(name, tmp_path, example_env):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     for png in pngs:
         assert (tmp_path / png).stat().st_size > 1000, png
-    assert " s" in proc.stdout  # every example reports how long it took
+    # Each example reports its results and how long it took: the lines a reader needs.
+    for pattern in lines:
+        assert re.search(pattern, proc.stdout, re.MULTILINE), (pattern, proc.stdout[-3000:])
