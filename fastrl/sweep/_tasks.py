@@ -137,7 +137,10 @@ def warm(tasks) -> None:
             continue
         seen.add(key)
         tiny = ChunkTask(**{**task.__dict__, "start": 0, "count": 1, "length": 1, "chunk": -1})
-        run_chunk(tiny)
+        try:
+            run_chunk(tiny)
+        except Exception:  # the worker reports it, naming the grid point
+            pass
 
 
 class Merger:

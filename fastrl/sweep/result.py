@@ -121,13 +121,14 @@ class SweepResult:
         per grid parameter that the selected kinds have, and ``step`` (bandits,
         from 1) or ``episode`` (tabular, from 0) for the curves. Variables: each
         curve and summary metric and its ``*_se``; NaN where a combination of
-        coordinates is not a grid point (kinds with different parameters).
+        coordinates is not a grid point. A kind without some parameter sits at
+        coordinate NaN of that parameter's dimension (``sel(c=np.nan)``).
         """
         import xarray as xr
 
         res = self if agent is None else self.select(agent=agent)
         dims = ["agent"] + [k for k in self.params if any(k in p for p in res.points)]
-        coords = {d: _sorted_unique(p.get(d) for p in res.points) for d in dims}
+        coords = {d: _sorted_unique([p.get(d) for p in res.points]) for d in dims}
         shape = tuple(len(coords[d]) for d in dims)
         axis, curves = _CURVES[self.family]
         frame = res.to_frame()
@@ -138,9 +139,7 @@ class SweepResult:
                 f"the Dataset would hold {size:,} values; select one agent kind "
                 "(to_xarray(agent=...)) or fewer points (select(...))"
             )
-        where = [
-            tuple(coords[d].index(p.get(d)) for d in dims) for p in res.points
-        ]  # fmt: skip
+        where = [tuple(_position(coords[d], p.get(d)) for d in dims) for p in res.points]
         data = {}
         for name in curves:
             for suffix in ("", "_se"):
@@ -216,9 +215,15 @@ class SweepResult:
         return keys - {"agent", "seed"} - set(self.problem_params)
 
 
-def _sorted_unique(values) -> list:
+def _sorted_unique(values: list) -> list:
+    """Sorted distinct values, then NaN if some point lacks the parameter."""
     unique = list(dict.fromkeys(v for v in values if v is not None))
     try:
-        return sorted(unique)
+        unique = sorted(unique)
     except TypeError:
-        return unique
+        pass
+    return unique + [math.nan] if None in values else unique
+
+
+def _position(coord: list, value) -> int:
+    return len(coord) - 1 if value is None else coord.index(value)
