@@ -125,22 +125,24 @@ def warm(tasks) -> None:
     """
     seen = set()
     for task in tasks:
-        if task.family == "bandit":
-            from fastrl.bandits.simulate import _plan
-
-            key = id(_plan(task.problem, task.agent, task.runs)[0])
-        else:
-            from fastrl.tabular.train import train_kernel_for
-
-            key = id(train_kernel_for(task.agent))
-        if key in seen:
-            continue
-        seen.add(key)
-        tiny = ChunkTask(**{**task.__dict__, "start": 0, "count": 1, "length": 1, "chunk": -1})
         try:
-            run_chunk(tiny)
-        except Exception:  # the worker reports it, naming the grid point
+            key = _kernel_id(task)
+            if key in seen:
+                continue
+            seen.add(key)
+            run_chunk(ChunkTask(**{**task.__dict__, "start": 0, "count": 1, "length": 1}))
+        except Exception:  # a bad task fails on its worker, which names the grid point
             pass
+
+
+def _kernel_id(task: ChunkTask) -> int:
+    if task.family == "bandit":
+        from fastrl.bandits.simulate import _plan
+
+        return id(_plan(task.problem, task.agent, task.runs)[0])
+    from fastrl.tabular.train import train_kernel_for
+
+    return id(train_kernel_for(task.agent))
 
 
 class Merger:
