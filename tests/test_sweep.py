@@ -204,3 +204,10 @@ def test_import_fastrl_imports_no_dask_xarray_tqdm():
     )
     env = {**os.environ, "NUMBA_DISABLE_JIT": "0"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+
+
+def test_progress_bar_counts_runs(capsys):
+    pytest.importorskip("tqdm")
+    sweep({"eps": EpsilonGreedy(0.1)}, TESTBED, runs=130, steps=5, progress=True, _chunk_blocks=1)
+    err = capsys.readouterr().err
+    assert "130/130" in err and "sweep" in err
