@@ -23,6 +23,7 @@ EXAMPLES = ROOT / "examples"
 CASES = {
     "two_armed_bandit": ("--runs 20 --steps 50", ["two_armed_bandit.png"]),
     "multi_armed_bandits": ("--runs 20 --steps 50 --arms 5", ["multi_armed_bandits.png"]),
+    "parameter_study": ("--runs 16 --steps 30 --workers 2", ["parameter_study.png"]),
     "sutton_barto_chapter2": ("--runs 16 --steps 30", [f"fig2_{k}.png" for k in range(2, 7)]),
     "frozenlake_policy_search": (
         "--policies 50 --episodes 5 --check-batches 4 --q-runs 4 --q-episodes 50",

@@ -26,7 +26,7 @@ _YLABEL = {
 #: Summary columns named like a curve get their result's field name in the Dataset.
 _RENAME = {"mean_reward": "average_reward", "mean_reward_se": "average_reward_se"}
 #: Largest Dataset :meth:`SweepResult.to_xarray` builds (elements of all variables).
-MAX_XARRAY_ELEMENTS = 200_000_000
+MAX_XARRAY_ELEMENTS = 50_000_000
 
 
 def _summary_row(family: str, kind: str, res) -> dict:
