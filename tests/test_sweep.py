@@ -120,6 +120,9 @@ def test_frame_xarray_and_plot(bandit_sweep, tmp_path):
     assert frame["epsilon"].isna().sum() == 4 and frame["c"].isna().sum() == 4
     assert frame.loc[0, "mean_reward"] == bandit_sweep.results[0].average_reward
     ds = bandit_sweep.to_xarray()
+    ucb = bandit_sweep.to_xarray(agent="ucb")
+    assert ucb["regret"].dims == ("c", "seed", "step")
+    assert np.array_equal(ucb["regret"].sel(c=0.5, seed=5), bandit_sweep.results[5].regret)
     assert ds["regret"].dims == ("agent", "epsilon", "c", "seed", "step")
     assert ds.sizes["step"] == 40
     assert np.isnan(ds["epsilon"][-1]) and ds.sizes["epsilon"] == 3  # UCB has no epsilon

@@ -111,7 +111,7 @@ class SweepResult:
             for p, r in zip(self.points, self.results, strict=True)
         ]
         frame = pd.DataFrame(rows)
-        first = ["agent", *self.params]
+        first = ["agent", *(k for k in self.params if k in frame.columns)]
         return frame[first + [c for c in frame.columns if c not in first]]
 
     def to_xarray(self, agent: str | None = None):
