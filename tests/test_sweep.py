@@ -214,3 +214,15 @@ def test_progress_bar_counts_runs(capsys):
     sweep({"eps": EpsilonGreedy(0.1)}, TESTBED, runs=130, steps=5, progress=True, _chunk_blocks=1)
     err = capsys.readouterr().err
     assert "130/130" in err and "sweep" in err
+
+
+def test_workers_with_other_versions_are_refused():
+    here = {"fastrl": "0.1.0", "numba": "0.60.0", "numpy": "2.0.0"}
+    ok = {"client": {"packages": here}, "workers": {"tcp://a:1": {"packages": dict(here)}}}
+    _exec.check_versions(ok)
+    bad = {
+        "client": {"packages": here},
+        "workers": {"tcp://b:2": {"packages": {**here, "numba": "0.59.0"}}},
+    }
+    with pytest.raises(SweepError, match=r"worker tcp://b:2 runs numba 0\.59\.0 \(here 0\.60\.0\)"):
+        _exec.check_versions(bad)

@@ -162,6 +162,31 @@ def _client(client):
     )
 
 
+#: Packages whose versions must match between this process and every worker:
+#: another fastrl or numba could compute other numbers.
+_SAME_VERSIONS = ("fastrl", "numba", "numpy")
+
+
+def check_versions(versions: dict) -> None:
+    """Raise ``SweepError`` if a worker's fastrl, numba or numpy differs from this process's.
+
+    ``versions`` is ``Client.get_versions(...)``; with ``check=True`` Dask only
+    warns about mismatches, so the packages that decide the numbers are checked here.
+    """
+    mine = (versions.get("client") or {}).get("packages", {})
+    for address, info in sorted((versions.get("workers") or {}).items()):
+        theirs = (info or {}).get("packages", {}) if isinstance(info, dict) else {}
+        bad = [
+            f"{pkg} {theirs.get(pkg, 'MISSING')} (here {mine.get(pkg)})"
+            for pkg in _SAME_VERSIONS
+            if theirs.get(pkg, "MISSING") != mine.get(pkg)
+        ]
+        if bad:
+            raise SweepError(
+                f"worker {address} runs {', '.join(bad)}: install the same versions on every worker"
+            )
+
+
 def _threads_per_worker(client) -> int:
     """numba threads per task: the host's cores shared among the Dask threads on it.
 
@@ -184,7 +209,7 @@ def _run_dask(client, todo, retries, finish) -> None:
 
     import distributed
 
-    client.get_versions(check=True, packages=["fastrl", "numba", "numpy"])
+    check_versions(client.get_versions(check=True, packages=list(_SAME_VERSIONS)))
     threads = _threads_per_worker(client)
     # Compile here first: workers then load the kernels from numba's disk cache.
     _tasks.warm(todo)
