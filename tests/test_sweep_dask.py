@@ -7,6 +7,7 @@ cache instead of compiling.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -58,6 +59,23 @@ def test_tabular_on_cluster_by_address(client):
     remote = sweep(grid, frozen_lake(), client=client.scheduler.address, **kw)
     for a, b in zip(local.results, remote.results, strict=True):
         assert_train_equal(a, b)
+
+
+def threads_in_task(task):
+    import numba
+
+    _tasks._set_threads(task)
+    return numba.get_num_threads()
+
+
+def test_each_task_shares_its_hosts_cores(client):
+    import numba
+
+    task = _tasks.ChunkTask("bandit", 0, 0, "x", TESTBED, UCB(2.0), 0, 8, 0, 8, 3)
+    task = dataclasses.replace(task, host_threads=_exec._host_threads(client))
+    assert task.host_threads == (("127.0.0.1", 2),)
+    want = max(1, min(_tasks._cores() // 2, numba.config.NUMBA_NUM_THREADS))
+    assert client.submit(threads_in_task, task, pure=False).result() == want
 
 
 def test_poison_task_raises_naming_the_point(client):

@@ -187,21 +187,19 @@ def check_versions(versions: dict) -> None:
             )
 
 
-def _threads_per_worker(client) -> int:
-    """numba threads per task: the host's cores shared among the Dask threads on it.
+def _host_threads(client) -> tuple:
+    """``((host, Dask threads of all workers on it), ...)``: each task shares its host's cores."""
+    from distributed.comm import get_address_host
 
-    Dask's nanny sets ``OMP_NUM_THREADS`` but not numba's count, and an env set
-    through ``LocalCluster(env=...)`` arrives after numba read its config, so
-    each task calls ``numba.set_num_threads`` with this number.
-    """
-    workers = client.scheduler_info(n_workers=-1)["workers"].values()
     per_host: dict[str, int] = {}
-    for w in workers:
-        host = w.get("host", "")
+    try:
+        info = client.scheduler_info(n_workers=-1)  # newer Dask lists only 5 workers by default
+    except TypeError:
+        info = client.scheduler_info()
+    for address, w in info["workers"].items():
+        host = get_address_host(address)
         per_host[host] = per_host.get(host, 0) + int(w.get("nthreads", 1))
-    busiest = max(per_host.values(), default=1)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, (cores or 1) // busiest)
+    return tuple(sorted(per_host.items()))
 
 
 def _run_dask(client, todo, retries, finish) -> None:
@@ -210,13 +208,13 @@ def _run_dask(client, todo, retries, finish) -> None:
     import distributed
 
     check_versions(client.get_versions(check=True, packages=list(_SAME_VERSIONS)))
-    threads = _threads_per_worker(client)
+    host_threads = _host_threads(client)
     # Compile here first: workers then load the kernels from numba's disk cache.
     _tasks.warm(todo)
     run_id = uuid.uuid4().hex[:12]
     futures = {}
     for task in todo:
-        task = dataclasses.replace(task, threads=threads) if task.threads == 0 else task
+        task = dataclasses.replace(task, host_threads=host_threads)
         fut = client.submit(
             _tasks.run_chunk,
             task,

@@ -45,20 +45,38 @@ class ChunkTask:
     count: int
     length: int
     max_steps: int = 0
-    threads: int = 0
+    #: ``((host, Dask threads on it), ...)`` when the task runs on a Dask cluster
+    host_threads: tuple = ()
 
 
-def _set_threads(threads: int) -> None:
-    """Each task sets numba's thread count itself: workers do not pass it on (see README)."""
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _set_threads(task: ChunkTask) -> None:
+    """On a Dask worker, share this host's cores among the Dask threads running on it.
+
+    Dask's nanny sets ``OMP_NUM_THREADS`` but not numba's thread count, and an
+    env set through ``LocalCluster(env=...)`` arrives after numba has read its
+    config, so the task calls ``numba.set_num_threads`` itself. In the caller's
+    process (no ``host_threads``) numba's setting is left as the user made it.
+    """
+    if not task.host_threads:
+        return
     import numba
+    from distributed import get_worker
+    from distributed.comm import get_address_host
 
-    if threads <= 0:
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except AttributeError:  # not on Linux
-            cores = os.cpu_count() or 1
-        threads = cores
-    numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+    try:
+        host = get_address_host(get_worker().address)
+    except ValueError:  # not on a worker after all
+        return
+    sharing = dict(task.host_threads).get(host, 1)
+    threads = max(1, min(_cores() // max(sharing, 1), numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(threads)
 
 
 def _bandit_chunk(task: ChunkTask) -> dict:
@@ -111,7 +129,7 @@ def _tabular_chunk(task: ChunkTask) -> dict:
 def run_chunk(task: ChunkTask) -> dict:
     """Compute one chunk; the worker-side entry point (top level, so it pickles by name)."""
     with _KERNEL_LOCK:
-        _set_threads(task.threads)
+        _set_threads(task)
         if task.family == "bandit":
             return _bandit_chunk(task)
         return _tabular_chunk(task)
@@ -160,7 +178,6 @@ class Merger:
         else:
             self.summary = [None] * len(points)
             self.policy = [None] * len(points)
-        self.starts: list[int] = []
 
     def add(self, point: int, chunk: int, start: int, out: dict) -> None:
         """Take chunk ``chunk`` of ``point`` (runs from ``start``); fold what is now in order."""
