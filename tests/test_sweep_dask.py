@@ -21,7 +21,7 @@ import pytest
 
 from fastrl.bandits import UCB, EpsilonGreedy, GaussianBandit, simulate
 from fastrl.sweep import SweepError, _exec, _tasks, sweep
-from fastrl.tabular import QLearning, frozen_lake
+from fastrl.tabular import QLearning, frozen_lake, train
 
 distributed = pytest.importorskip("distributed")
 
@@ -50,6 +50,19 @@ def test_cluster_equals_local_bit_for_bit(client):
     assert remote.chunks_computed == 24
     for a, b in zip(local.results, remote.results, strict=True):
         assert_bandit_equal(a, b)
+
+
+def test_one_huge_simulate_or_train_call_on_the_cluster(client):
+    kw = dict(runs=150, steps=40, seed=2, _chunk_blocks=1)
+    want = simulate(TESTBED, UCB(2.0), **kw)
+    assert_bandit_equal(simulate(TESTBED, UCB(2.0), client=client, **kw), want)
+    agent = QLearning(alpha=0.5, epsilon=0.2)
+    want = train(frozen_lake(), agent, runs=70, episodes=15)
+    got = train(frozen_lake(), agent, runs=70, episodes=15, client=client)
+    assert got.q is None
+    assert_train_equal(got, want)
+    with pytest.raises(ValueError, match="record_runs"):
+        simulate(TESTBED, UCB(2.0), runs=4, steps=2, record_runs=True, client=client)
 
 
 def test_tabular_on_cluster_by_address(client):

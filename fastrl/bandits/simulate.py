@@ -104,6 +104,7 @@ def simulate(
     seed: int = 0,
     record_runs: bool = False,
     progress: bool = False,
+    client=None,
     _block_size: int = BLOCK_SIZE,
     _chunk_blocks: int | None = None,
 ) -> BanditResult:
@@ -127,6 +128,9 @@ def simulate(
         Also return per-run actions and rewards.
     progress : bool
         Show a progress bar on stderr.
+    client : None, "local", int, str or distributed.Client
+        Run the chunks of one huge job on a Dask cluster, with the same bits
+        (see :func:`fastrl.sweep.sweep`; not with ``record_runs``).
 
     Returns
     -------
@@ -146,6 +150,15 @@ def simulate(
     record_runs = check_bool("record_runs", record_runs)
     check_bool("progress", progress)
     block_size = check_int("_block_size", _block_size, low=1)
+    if client is not None:
+        if record_runs or block_size != BLOCK_SIZE:
+            raise ValueError("record_runs=True or _block_size needs client=None")
+        from fastrl.sweep import sweep
+
+        one = {type(agent).__name__: agent}
+        return sweep(
+            one, problem, runs=runs, steps=steps, seed=seed, client=client, progress=progress
+        ).results[0]
     plan = _plan(problem, agent, runs)
     roots = stream_roots(seed)
     actions = (

@@ -193,6 +193,7 @@ def train(
     seed: int = 0,
     progress: bool = False,
     record_runs: bool = False,
+    client=None,
 ) -> TrainResult:
     """Train ``runs`` independent copies of ``agent`` for ``episodes`` episodes each.
 
@@ -215,6 +216,10 @@ def train(
         blocks of runs; results are identical either way).
     record_runs : bool
         Also keep per-run returns and lengths ``(runs, episodes)``.
+    client : None, "local", int, str or distributed.Client
+        Run the chunks of one huge job on a Dask cluster, with the same bits
+        (see :func:`fastrl.sweep.sweep`); the result's ``q`` is then None (Q
+        tables stay on the workers). Not with ``record_runs``.
 
     Returns
     -------
@@ -227,6 +232,15 @@ def train(
     >>> res.q.shape, res.policy.shape, res.episode_return.shape
     ((64, 16, 4), (64, 16), (200,))
     """
+    if client is not None:
+        if record_runs:
+            raise ValueError("record_runs=True needs client=None (per-run traces stay local)")
+        from fastrl.sweep import sweep
+
+        return sweep(
+            {type(agent).__name__: agent}, mdp, runs=runs, episodes=episodes,
+            max_episode_steps=max_episode_steps, seed=seed, client=client, progress=progress,
+        ).results[0]  # fmt: skip
     return _train(
         mdp,
         agent,
