@@ -21,6 +21,7 @@ EXAMPLES = ROOT / "examples"
 
 # example -> (tiny arguments, PNGs it must write)
 CASES = {
+    "tune_optuna": ("--trials 8 --runs 16 --steps 30", ["tune_optuna.png"]),
     "two_armed_bandit": ("--runs 20 --steps 50", ["two_armed_bandit.png"]),
     "multi_armed_bandits": ("--runs 20 --steps 50 --arms 5", ["multi_armed_bandits.png"]),
     "parameter_study": ("--runs 16 --steps 30 --workers 2", ["parameter_study.png"]),
