@@ -148,7 +148,8 @@ def warm(tasks) -> None:
             if key in seen:
                 continue
             seen.add(key)
-            run_chunk(ChunkTask(**{**task.__dict__, "start": 0, "count": 1, "length": 1}))
+            tiny = {**task.__dict__, "chunk": -1, "start": 0, "count": 1, "length": 1}
+            run_chunk(ChunkTask(**tiny))
         except Exception:  # a bad task fails on its worker, which names the grid point
             pass
 
