@@ -3,7 +3,9 @@
 Subpackages: :mod:`fastrl.bandits` (k-armed bandits: ``simulate``, ``compare``),
 :mod:`fastrl.tabular` (MDPs, planning, learning, evaluation, model estimation)
 and :mod:`fastrl.gym` (Gymnasium environments; imported only on request, so
-``import fastrl`` never imports Gymnasium).
+``import fastrl`` never imports Gymnasium). :mod:`fastrl.sweep` runs parameter
+studies, locally or on Dask (imported on request; it imports Dask, xarray and
+tqdm only when asked to use them).
 """
 
 from fastrl import bandits, tabular

@@ -148,6 +148,82 @@ def gym_sync(scale: float = 1.0):
     return _stepping(env, num_envs, steps)
 
 
+def _fig26(scale: float):
+    from fastrl.bandits import UCB, GradientBandit
+
+    powers = lambda lo, hi: [2.0**k for k in range(lo, hi + 1)]  # noqa: E731
+    agents = {
+        "epsilon-greedy": (EpsilonGreedy, {"epsilon": powers(-7, -2)}),
+        "gradient": (GradientBandit, {"alpha": powers(-5, 1)}),
+        "ucb": (UCB, {"c": powers(-4, 2)}),
+        "optimistic": (
+            EpsilonGreedy,
+            {"epsilon": 0.0, "alpha": 0.1, "initial_value": powers(-2, 2)},
+        ),
+    }
+    runs, steps = max(int(2000 * scale), 64), 1000
+    return agents, GaussianBandit.testbed(), runs, steps, 25 * runs * steps
+
+
+def fig26_sweep(scale: float = 1.0):
+    """Sutton & Barto figure 2.6 (4 kinds, 25 points, 2000 runs x 1000 steps) in one sweep."""
+    from fastrl.sweep import sweep
+
+    agents, problem, runs, steps, work = _fig26(scale)
+    return work, lambda: sweep(agents, problem, runs=runs, steps=steps)
+
+
+def fig26_simulate(scale: float = 1.0):
+    """The same 25 points as 25 ``simulate`` calls."""
+    from fastrl.sweep import sweep
+
+    agents, problem, runs, steps, work = _fig26(scale)
+    configs = sweep(agents, problem, runs=1, steps=1).results
+
+    def call():
+        for r in configs:
+            simulate(problem, r.agent, runs=runs, steps=steps)
+
+    return work, call
+
+
+_CLUSTER = {}
+
+
+def _cluster_sweep(scale: float, workers: int | None):
+    """Epsilon-greedy over 8 epsilons on the testbed, 100,000 runs x 1000 steps each."""
+    from fastrl.sweep import sweep
+
+    agents = {"eps": (EpsilonGreedy, {"epsilon": [2.0**k for k in range(-8, 0)]})}
+    runs, steps = max(int(100_000 * scale), 64), 1000
+    client = None
+    if workers:
+        if workers not in _CLUSTER:  # started once, outside the timed calls
+            import atexit
+
+            import distributed
+
+            cluster = distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            _CLUSTER[workers] = distributed.Client(cluster)
+            atexit.register(cluster.close)
+            atexit.register(_CLUSTER[workers].close)
+        client = _CLUSTER[workers]
+    problem = GaussianBandit.testbed()
+    return 8 * runs * steps, lambda: sweep(agents, problem, runs=runs, steps=steps, client=client)
+
+
+def cluster_sweep(scale: float = 1.0):
+    """The sweep on a 2-worker Dask LocalCluster (started before timing)."""
+    return _cluster_sweep(scale, 2)
+
+
+def local_sweep(scale: float = 1.0):
+    """The same sweep on this process's numba threads."""
+    return _cluster_sweep(scale, None)
+
+
 def machine_info() -> dict:
     """Threads and numba's threading layer (None before any parallel kernel has run)."""
     import numba
@@ -263,5 +339,25 @@ GROUPS = [
         20e6,
         200.0,
         "env-steps",
+    ),
+    Group(
+        "sweep-fig26",
+        "figure 2.6 parameter study, 25 points x 2000 runs x 1000 steps, one sweep (target: < 2 s)",
+        fig26_sweep,
+        fig26_simulate,
+        "25 simulate calls",
+        25e6,
+        None,
+        "agent-steps",
+    ),
+    Group(
+        "sweep-cluster",
+        "8-point sweep, 100,000 runs x 1000 steps each, 2-worker Dask LocalCluster",
+        cluster_sweep,
+        local_sweep,
+        "the same sweep on local numba threads",
+        None,
+        0.9,
+        "agent-steps",
     ),
 ]

@@ -39,6 +39,10 @@ def _target(r: dict) -> str:
     return ", ".join(parts)
 
 
+def _ratio(x: float) -> str:
+    return f"{x:,.0f}x" if x >= 10 else f"{x:.2f}x"
+
+
 def _machine() -> str:
     cores = numba.config.NUMBA_NUM_THREADS
     return f"{platform.machine()}, {cores} cores, numba threads {numba.get_num_threads()}"
@@ -82,7 +86,7 @@ def markdown(rows: list[dict]) -> str:
     for r in rows:
         lines.append(
             f"| {r['what']} | {_rate(r['fastrl_per_s'])} {r['unit']}/s | {r['baseline']} "
-            f"| {_rate(r['baseline_per_s'])} {r['unit']}/s | {r['ratio']:,.0f}x | {_target(r)} |"
+            f"| {_rate(r['baseline_per_s'])} {r['unit']}/s | {_ratio(r['ratio'])} | {_target(r)} |"
         )
     return "\n".join(lines)
 
@@ -97,7 +101,7 @@ def run_bench(scale=1.0, json_path=None, readme=None, groups=None) -> int:
                 r["group"],
                 f"{_rate(r['fastrl_per_s'])} {r['unit']}/s",
                 f"{_rate(r['baseline_per_s'])} {r['unit']}/s",
-                f"{r['ratio']:,.0f}x",
+                _ratio(r["ratio"]),
                 _target(r),
             ]
         )

@@ -1,6 +1,7 @@
 """The ``fastrl`` command: argument parsing only; the work lives in the library.
 
 Sub-commands: ``bandit`` (a bandit comparison with a table, plot and CSV),
+``sweep`` (a parameter study from a TOML file),
 ``demo`` (the tutorial jobs, timed), ``bench`` (throughput against baselines)
 and ``warmup`` (compile every kernel once so later processes load them).
 """
@@ -89,6 +90,22 @@ def _warmup(args) -> int:
     return 0
 
 
+def _sweep(args) -> int:
+    from fastrl.sweep.study import StudyError, run_study
+
+    start = time.perf_counter()
+    try:
+        res, written = run_study(args.study)
+    except StudyError as exc:
+        print(f"fastrl sweep: error: {exc}", file=sys.stderr)
+        return 2
+    print(res.to_frame().to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    print(f"{len(res.points)} grid points x {res.runs} runs in {time.perf_counter() - start:.2f} s")
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``fastrl`` command."""
     parser = argparse.ArgumentParser(
@@ -133,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--update-readme", metavar="README", help="rewrite the throughput table in this file"
     )
     k.set_defaults(func=_bench)
+
+    s = sub.add_parser("sweep", help="a parameter study described in a TOML file")
+    s.add_argument("study", help="the study file (see fastrl.sweep.study for its keys)")
+    s.set_defaults(func=_sweep)
 
     w = sub.add_parser("warmup", help="compile every kernel once (fills the on-disk cache)")
     w.add_argument("--quiet", action="store_true", help="do not list the kernels as they compile")

@@ -15,9 +15,10 @@ def warmup(verbose: bool = False) -> float:
     once per algorithm and exploration kind. Every agent and reward kind
     (with the default constant schedule) and every algorithm and exploration
     kind is called here, and every agent on two Bernoulli arms; an agent with
-    an annealed schedule, or on two Gaussian arms, compiles on its first use. Other kernels have a single
-    signature (float64 values, int64 indices, uint64 keys). With the on-disk
-    cache on, later processes only load the machine code.
+    an annealed schedule, or on two Gaussian arms, compiles on its first use.
+    Other kernels have a single signature (float64 values, int64 indices,
+    uint64 keys). With the on-disk cache on, later processes only load the
+    machine code.
 
     Parameters
     ----------

@@ -50,7 +50,13 @@ def pytest_report_header(config):
 # second); tests in no family spread over both workers.
 _BANDIT_MODULES = ("test_bandits_", "test_cache", "bench_bandits")
 _TABULAR_MODULES = ("test_learning", "test_train_statistics", "bench_learning")
-_BANDIT_EXAMPLES = ("two_armed_bandit", "multi_armed_bandits", "sutton_barto_chapter2")
+_BANDIT_EXAMPLES = (
+    "two_armed_bandit",
+    "multi_armed_bandits",
+    "sutton_barto_chapter2",
+    "parameter_study",
+    "tune_optuna",
+)
 _TABULAR_EXAMPLES = ("td_control", "frozenlake_policy_search")
 
 

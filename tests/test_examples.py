@@ -23,6 +23,23 @@ EXAMPLES = ROOT / "examples"
 # example -> (tiny arguments, PNGs it must write, lines its report must contain)
 NUM = r"-?\d+\.\d+"
 CASES = {
+    "tune_optuna": (
+        "--trials 8 --runs 16 --steps 30",
+        ["tune_optuna.png"],
+        [
+            rf"8 trials of 16 runs x 30 steps in {NUM} s \({NUM} trials/s",
+            rf"best: epsilon = {NUM}, alpha = {NUM}, average reward {NUM}",
+            rf"grid sweep over epsilon .*best epsilon = {NUM}",
+        ],
+    ),
+    "parameter_study": (
+        "--runs 16 --steps 30 --workers 2",
+        ["parameter_study.png"],
+        [
+            rf"local: \d+ grid points x 16 runs x 30 steps in {NUM} s",
+            r"local and cluster results identical bit for bit: True",
+        ],
+    ),
     "two_armed_bandit": (
         "--runs 20 --steps 50",
         ["two_armed_bandit.png"],

@@ -105,6 +105,7 @@ def simulate(
     seed: int = 0,
     record_runs: bool = False,
     progress: bool = False,
+    client=None,
     _block_size: int = BLOCK_SIZE,
     _chunk_blocks: int | None = None,
 ) -> BanditResult:
@@ -128,6 +129,9 @@ def simulate(
         Also return per-run actions and rewards.
     progress : bool
         Show a progress bar on stderr.
+    client : None, "local", int, str or distributed.Client
+        Run the chunks of one huge job on a Dask cluster, with the same bits
+        (see :func:`fastrl.sweep.sweep`; not with ``record_runs``).
 
     Returns
     -------
@@ -147,23 +151,16 @@ def simulate(
     record_runs = check_bool("record_runs", record_runs)
     check_bool("progress", progress)
     block_size = check_int("_block_size", _block_size, low=1)
-    reward_code, means_code, means_in, params = problem._codes()
-    # A writable copy: the problem's arrays are read-only, and numba compiles a
-    # separate specialization of the kernel for read-only arrays (K5).
-    means_in = np.array(means_in, dtype=np.float64, order="C")
-    if means_in.shape[0] > 1 and means_in.shape[0] != runs:
-        raise ValueError(
-            f"runs must equal the number of per-run rows of the problem "
-            f"({means_in.shape[0]}), got {runs}"
-        )
-    agent_code, agent_params = agent._params()
-    two_arms = means_in.shape[1] == 2 and not problem.drift_std > 0.0
-    kernel = simulate_kernel(
-        int(agent_code),
-        int(reward_code),
-        bool(agent_params[P_SCHED] != SCHED_CONSTANT),
-        bool(two_arms),
-    )
+    if client is not None:
+        if record_runs or block_size != BLOCK_SIZE:
+            raise ValueError("record_runs=True or _block_size needs client=None")
+        from fastrl.sweep import sweep
+
+        one = {type(agent).__name__: agent}
+        return sweep(
+            one, problem, runs=runs, steps=steps, seed=seed, client=client, progress=progress
+        ).results[0]
+    plan = _plan(problem, agent, runs)
     roots = stream_roots(seed)
     actions = (
         np.zeros((runs, steps), dtype=np.int64) if record_runs else np.zeros((0, 0), dtype=np.int64)
@@ -174,30 +171,8 @@ def simulate(
     bytes_per_block = 2 * 8 * NUM_METRICS * steps
     with Progress(runs, progress) as bar:
         for start, count in chunk_runs(runs, bytes_per_block, block_size, _chunk_blocks):
-            counts = block_counts(count, block_size)
-            nb = counts.shape[0]
-            block_mean = np.zeros((NUM_METRICS, nb, steps))
-            block_m2 = np.zeros((NUM_METRICS, nb, steps))
-            run_mean = np.zeros((1, nb, 1))
-            run_m2 = np.zeros((1, nb, 1))
-            kernel(
-                means_code,
-                means_in,
-                np.asarray(params, dtype=np.float64),
-                problem.drift_std,
-                agent_params,
-                roots,
-                start,
-                count,
-                steps,
-                block_size,
-                block_mean,
-                block_m2,
-                run_mean,
-                run_m2,
-                record_runs,
-                actions,
-                rewards,
+            counts, block_mean, block_m2, run_mean, run_m2 = _run_blocks(
+                plan, roots, start, count, steps, block_size, record_runs, actions, rewards
             )
             curves.add_blocks(counts, block_mean, block_m2)
             per_run.add_blocks(counts, run_mean, run_m2)
@@ -220,3 +195,61 @@ def simulate(
         actions=actions if record_runs else None,
         rewards=rewards if record_runs else None,
     )
+
+
+def _plan(problem, agent, runs: int):
+    """The kernel and its problem/agent arguments for ``runs`` runs (validated inputs)."""
+    reward_code, means_code, means_in, params = problem._codes()
+    # A writable copy: the problem's arrays are read-only, and numba compiles a
+    # separate specialization of the kernel for read-only arrays (K5).
+    means_in = np.array(means_in, dtype=np.float64, order="C")
+    if means_in.shape[0] > 1 and means_in.shape[0] != runs:
+        raise ValueError(
+            f"runs must equal the number of per-run rows of the problem "
+            f"({means_in.shape[0]}), got {runs}"
+        )
+    agent_code, agent_params = agent._params()
+    two_arms = means_in.shape[1] == 2 and not problem.drift_std > 0.0
+    kernel = simulate_kernel(
+        int(agent_code),
+        int(reward_code),
+        bool(agent_params[P_SCHED] != SCHED_CONSTANT),
+        bool(two_arms),
+    )
+    args = (means_code, means_in, np.asarray(params, dtype=np.float64), problem.drift_std)
+    return kernel, args, agent_params
+
+
+def _run_blocks(plan, roots, start, count, steps, block_size, record_runs, actions, rewards):
+    """Simulate runs ``start .. start + count - 1`` (``start`` a multiple of ``block_size``).
+
+    Returns the per-block statistics of the chunk, in block order:
+    ``counts[B]``, ``block_mean``/``block_m2[NUM_METRICS, B, steps]`` and
+    ``run_mean``/``run_m2[1, B, 1]`` (each run's average reward). Block ``b``'s
+    numbers depend only on its runs, so any chunking gives the same blocks, and
+    merging them in block order gives the same result (``fastrl.sweep`` relies on it).
+    """
+    kernel, problem_args, agent_params = plan
+    counts = block_counts(count, block_size)
+    nb = counts.shape[0]
+    block_mean = np.zeros((NUM_METRICS, nb, steps))
+    block_m2 = np.zeros((NUM_METRICS, nb, steps))
+    run_mean = np.zeros((1, nb, 1))
+    run_m2 = np.zeros((1, nb, 1))
+    kernel(
+        *problem_args,
+        agent_params,
+        roots,
+        start,
+        count,
+        steps,
+        block_size,
+        block_mean,
+        block_m2,
+        run_mean,
+        run_m2,
+        record_runs,
+        actions,
+        rewards,
+    )
+    return counts, block_mean, block_m2, run_mean, run_m2

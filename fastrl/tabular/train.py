@@ -193,6 +193,7 @@ def train(
     seed: int = 0,
     progress: bool = False,
     record_runs: bool = False,
+    client=None,
 ) -> TrainResult:
     """Train ``runs`` independent copies of ``agent`` for ``episodes`` episodes each.
 
@@ -215,6 +216,10 @@ def train(
         blocks of runs; results are identical either way).
     record_runs : bool
         Also keep per-run returns and lengths ``(runs, episodes)``.
+    client : None, "local", int, str or distributed.Client
+        Run the chunks of one huge job on a Dask cluster, with the same bits
+        (see :func:`fastrl.sweep.sweep`); the result's ``q`` is then None (Q
+        tables stay on the workers). Not with ``record_runs``.
 
     Returns
     -------
@@ -227,6 +232,15 @@ def train(
     >>> res.q.shape, res.policy.shape, res.episode_return.shape
     ((64, 16, 4), (64, 16), (200,))
     """
+    if client is not None:
+        if record_runs:
+            raise ValueError("record_runs=True needs client=None (per-run traces stay local)")
+        from fastrl.sweep import sweep
+
+        return sweep(
+            {type(agent).__name__: agent}, mdp, runs=runs, episodes=episodes,
+            max_episode_steps=max_episode_steps, seed=seed, client=client, progress=progress,
+        ).results[0]  # fmt: skip
     return _train(
         mdp,
         agent,
@@ -254,8 +268,8 @@ def _train(
     progress = check_bool("progress", progress)
     record_runs = check_bool("record_runs", record_runs)
 
-    next_state, prob, reward, terminated, initial = batched_arrays(mdp)
-    num_states, num_actions = next_state.shape[1], next_state.shape[2]
+    arrays = batched_arrays(mdp)
+    num_states, num_actions = arrays[0].shape[1], arrays[0].shape[2]
     num_blocks = -(-runs // K.BLOCK)
     if chunk_blocks is None:
         chunk_blocks = max(1, -(-num_blocks // 50)) if progress else num_blocks
@@ -266,26 +280,15 @@ def _train(
     returns = np.zeros(rec_shape)
     lengths = np.zeros(rec_shape, dtype=np.int64)
     acc = Accumulator(K.NUM_METRICS, episodes)
-    sched = agent.schedule
     label = type(agent).__name__
-    kernel = K.train_kernel(int(agent.algorithm), int(agent.exploration_code))
+    kernel = train_kernel_for(agent)
     for first in range(0, num_blocks, chunk_blocks):
         blocks = min(chunk_blocks, num_blocks - first)
         run_start = first * K.BLOCK
         chunk_runs = min(blocks * K.BLOCK, runs - run_start)
-        block_n = np.zeros(blocks, dtype=np.int64)
-        block_mean = np.zeros((K.NUM_METRICS, blocks, episodes))
-        block_m2 = np.zeros((K.NUM_METRICS, blocks, episodes))
-        kernel(
-            float(agent.explore_v0), float(agent.beta),
-            np.int64(sched.code), float(sched.decay), float(sched.floor),
-            np.int64(sched.duration), float(agent.bonus), float(agent.alpha),
-            float(agent.gamma), float(agent.initial_value), np.int64(agent.planning_steps_),
-            next_state, prob, reward, terminated, initial,
-            np.int64(max_steps), np.int64(episodes),
-            roots[STREAM_ENV], roots[STREAM_AGENT], np.int64(run_start), np.int64(chunk_runs),
-            record_runs, np.int64(tail), q, summary, returns, lengths,
-            block_n, block_mean, block_m2,
+        block_n, block_mean, block_m2 = _train_blocks(
+            kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs,
+            record_runs, tail, q, summary, returns, lengths,
         )  # fmt: skip
         acc.add_blocks(block_n, block_mean, block_m2)
         if progress:
@@ -312,6 +315,43 @@ def _train(
         returns=returns if record_runs else None,
         lengths=lengths if record_runs else None,
     )
+
+
+def train_kernel_for(agent: TabularAgent):
+    """The driver compiled for ``agent``'s algorithm and exploration kind."""
+    return K.train_kernel(int(agent.algorithm), int(agent.exploration_code))
+
+
+def _train_blocks(
+    kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs,
+    record_runs, tail, q, summary, returns, lengths,
+):  # fmt: skip
+    """Train runs ``run_start .. run_start + chunk_runs - 1`` (``run_start`` a multiple of BLOCK).
+
+    Writes rows ``run_start + j`` of ``q``, ``summary`` (and ``returns``/``lengths``
+    when recording) and returns the chunk's per-block episode statistics
+    ``block_n[B]``, ``block_mean``/``block_m2[NUM_METRICS, B, episodes]`` in block
+    order. Block ``b``'s numbers depend only on its runs, so merging blocks in
+    order gives the same curves for any chunking (``fastrl.sweep`` relies on it).
+    """
+    next_state, prob, reward, terminated, initial = arrays
+    sched = agent.schedule
+    blocks = -(-chunk_runs // K.BLOCK)
+    block_n = np.zeros(blocks, dtype=np.int64)
+    block_mean = np.zeros((K.NUM_METRICS, blocks, episodes))
+    block_m2 = np.zeros((K.NUM_METRICS, blocks, episodes))
+    kernel(
+        float(agent.explore_v0), float(agent.beta),
+        np.int64(sched.code), float(sched.decay), float(sched.floor),
+        np.int64(sched.duration), float(agent.bonus), float(agent.alpha),
+        float(agent.gamma), float(agent.initial_value), np.int64(agent.planning_steps_),
+        next_state, prob, reward, terminated, initial,
+        np.int64(max_steps), np.int64(episodes),
+        roots[STREAM_ENV], roots[STREAM_AGENT], np.int64(run_start), np.int64(chunk_runs),
+        record_runs, np.int64(tail), q, summary, returns, lengths,
+        block_n, block_mean, block_m2,
+    )  # fmt: skip
+    return block_n, block_mean, block_m2
 
 
 @dataclass(frozen=True, eq=False)
