@@ -11,7 +11,9 @@ environment) and a ``vector_entry_point`` (native vector environment):
   vector form also takes an :class:`~fastrl.tabular.MDPStack` (one MDP per
   sub-environment);
 * ``fastrl/Bandit-v0``: a ``BernoulliBandit`` or ``GaussianBandit``
-  (``problem=``; 1000 steps).
+  (``problem=``; 1000 steps);
+* ``fastrl/CartPole-v1``: Gymnasium's CartPole-v1 (500 steps), physical
+  parameters as keyword arguments (per sub-environment in the vector form).
 
 The core never imports this module, so ``import fastrl`` does not import
 Gymnasium.
@@ -30,6 +32,7 @@ import gymnasium
 
 from fastrl.gym.bandit_env import BanditEnv, BanditVectorEnv
 from fastrl.gym.checker import check_vector_env
+from fastrl.gym.control_env import CartPoleEnv, CartPoleVectorEnv
 from fastrl.gym.gif import record_gif
 from fastrl.gym.tabular_env import CliffWalkingEnv, FrozenLakeEnv, TabularEnv
 from fastrl.gym.tabular_vector import CliffWalkingVectorEnv, FrozenLakeVectorEnv, TabularVectorEnv
@@ -45,6 +48,8 @@ __all__ = [
     "CliffWalkingVectorEnv",
     "BanditEnv",
     "BanditVectorEnv",
+    "CartPoleEnv",
+    "CartPoleVectorEnv",
     "check_vector_env",
     "record_gif",
 ]
@@ -77,6 +82,12 @@ _SPECS = {
         entry_point=f"{_HERE}.bandit_env:BanditEnv",
         vector_entry_point=f"{_HERE}.bandit_env:BanditVectorEnv",
         max_episode_steps=1000,
+    ),
+    "fastrl/CartPole-v1": dict(
+        entry_point=f"{_HERE}.control_env:CartPoleEnv",
+        vector_entry_point=f"{_HERE}.control_env:CartPoleVectorEnv",
+        max_episode_steps=500,
+        reward_threshold=475.0,
     ),
 }
 

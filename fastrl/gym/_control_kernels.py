@@ -1,0 +1,99 @@
+"""Vector step and reset kernels of the classic-control environments.
+
+The same layout and autoreset conventions as :mod:`fastrl.gym._kernels`
+(``t``: the environment's step counter, never reset by an episode reset;
+``ep_len``; ``keys``: one environment-stream key per sub-environment;
+``needs_reset``), with the float64 physical state ``state[N, 4]`` and float32
+observations written as Gymnasium casts them. The dynamics are
+:mod:`fastrl.control._dynamics`, shared with the search kernels. A reset at
+step counter ``t`` draws the initial state at ``counter(t, 0..3)``.
+
+Serial on purpose, like the tabular environment kernels: with the Python side
+of ``step`` dominating, a parallel kernel only adds a thread barrier that
+stalls whenever another process holds a core.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fastrl._jit import ijit, jit
+from fastrl.control._dynamics import cartpole_reset, cartpole_step
+from fastrl.gym._kernels import MODE_NEXT_STEP, MODE_SAME_STEP
+
+
+@ijit
+def _write_obs(state, i, obs):
+    for k in range(4):
+        obs[i, k] = np.float32(state[i, k])
+
+
+@jit
+def _step_cartpole(
+    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
+    obs, rew, term, trunc, final_obs,
+):  # fmt: skip
+    """Step every sub-environment once; ``max_steps`` 0 means no episode limit.
+
+    ``terminated[i]`` remembers that the episode already terminated: stepping on
+    (only the single environment allows it, as Gymnasium's ``CartPoleEnv`` does)
+    returns reward 0.
+    """
+    multi = params.shape[0] > 1
+    for i in range(state.shape[0]):
+        r = i if multi else 0
+        ti = t[i]
+        if mode == MODE_NEXT_STEP and needs_reset[i]:
+            state[i, 0], state[i, 1], state[i, 2], state[i, 3] = cartpole_reset(
+                keys[i], ti, low, high
+            )
+            ep_len[i] = 0
+            needs_reset[i] = False
+            terminated[i] = False
+            _write_obs(state, i, obs)
+            _write_obs(state, i, final_obs)
+            rew[i] = 0.0
+            term[i] = False
+            trunc[i] = False
+            continue
+        x, x_dot, theta, theta_dot, done = cartpole_step(
+            params, r, state[i, 0], state[i, 1], state[i, 2], state[i, 3], actions[i]
+        )
+        state[i, 0] = x
+        state[i, 1] = x_dot
+        state[i, 2] = theta
+        state[i, 3] = theta_dot
+        rew[i] = 0.0 if terminated[i] else 1.0
+        terminated[i] = terminated[i] or done
+        ti += 1
+        el = ep_len[i] + 1
+        cut = max_steps > 0 and el >= max_steps
+        t[i] = ti
+        term[i] = done
+        trunc[i] = cut
+        _write_obs(state, i, final_obs)
+        if done or cut:
+            if mode == MODE_SAME_STEP:
+                state[i, 0], state[i, 1], state[i, 2], state[i, 3] = cartpole_reset(
+                    keys[i], ti, low, high
+                )
+                terminated[i] = False
+                el = 0
+            else:
+                needs_reset[i] = True
+        ep_len[i] = el
+        _write_obs(state, i, obs)
+
+
+@jit
+def _reset_cartpole(keys, state, t, ep_len, needs_reset, terminated, mask, low, high, obs):
+    """Reset the sub-environments where ``mask``; ``obs`` gets every current observation."""
+    for i in range(state.shape[0]):
+        if mask[i]:
+            state[i, 0], state[i, 1], state[i, 2], state[i, 3] = cartpole_reset(
+                keys[i], t[i], low, high
+            )
+            ep_len[i] = 0
+            needs_reset[i] = False
+            terminated[i] = False
+        _write_obs(state, i, obs)

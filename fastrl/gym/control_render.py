@@ -1,0 +1,50 @@
+"""CartPole frames drawn with numpy only (no pygame), with Gymnasium's geometry and colours."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+__all__ = ["render_cartpole"]
+
+WIDTH, HEIGHT = 600, 400
+_POLE = np.array([202, 152, 101], dtype=np.uint8)
+_AXLE = np.array([129, 132, 203], dtype=np.uint8)
+
+
+@functools.cache
+def _grid(width: int, height: int):
+    # Pixel centres in Gymnasium's y-up screen coordinates (it flips the
+    # surface before returning it).
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
+    return xs + 0.5, (height - 1 - ys) + 0.5
+
+
+def render_cartpole(x: float, theta: float, length: float, x_threshold: float) -> np.ndarray:
+    """An RGB frame, uint8 of shape ``(400, 600, 3)``: cart, pole, axle and track.
+
+    As Gymnasium's ``CartPoleEnv.render``: the track is ``2 * x_threshold``
+    wide, the pole ``2 * length`` long at the same scale, the cart 50 x 30 pixels
+    with its top 100 pixels above the bottom edge.
+    """
+    px, py = _grid(WIDTH, HEIGHT)
+    scale = WIDTH / (x_threshold * 2)
+    polewidth, polelen = 10.0, scale * (2 * length)
+    cartwidth, cartheight = 50.0, 30.0
+    cartx, carty = x * scale + WIDTH / 2.0, 100.0
+    axle_y = carty + cartheight / 4.0
+    img = np.full((HEIGHT, WIDTH, 3), 255, dtype=np.uint8)
+    cart = (np.abs(px - cartx) <= cartwidth / 2) & (np.abs(py - carty) <= cartheight / 2)
+    img[cart] = 0
+    # The pole: a rectangle along the unit vector (sin theta, cos theta) from the axle.
+    dx, dy = px - cartx, py - axle_y
+    s, c = np.sin(theta), np.cos(theta)
+    along = dx * s + dy * c
+    across = dx * c - dy * s
+    pole = (along >= -polewidth / 2) & (along <= polelen - polewidth / 2)
+    img[pole & (np.abs(across) <= polewidth / 2)] = _POLE
+    img[dx * dx + dy * dy <= (polewidth / 2) ** 2] = _AXLE
+    track = HEIGHT - 1 - int(carty)
+    img[track, :] = 0
+    return img
