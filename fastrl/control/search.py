@@ -97,7 +97,8 @@ def evaluate_linear(task, weights, *, episodes: int = 100, seed: int = 0) -> Lin
     seed = check_seed(seed)
     root = stream_roots(seed)[STREAM_EXTRA]
     mean, m2 = _evaluate(task.params(), w, root, 0, episodes, task.max_episode_steps)
-    return LinearEvaluation(mean, _se(m2, episodes), episodes, seed, int(round(mean.sum() * episodes)))
+    steps = int(round(mean.sum() * episodes))
+    return LinearEvaluation(mean, _se(m2, episodes), episodes, seed, steps)
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +139,7 @@ class SearchResult:
     env_steps: int
 
     def to_frame(self):
-        """:class:`pandas.DataFrame`, one row per generation: generation, best_return, mean, best_so_far."""
+        """:class:`pandas.DataFrame` with one row per generation and the curve's columns."""
         import pandas as pd
 
         return pd.DataFrame(

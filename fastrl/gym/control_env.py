@@ -184,7 +184,9 @@ class CartPoleEnv(gym.Env):
             )
             self._warned = True
         self._action[0] = action
-        obs, rew, term, trunc = self._sim.step(self._action, self._limit, MODE_DISABLED, self._final)
+        obs, rew, term, trunc = self._sim.step(
+            self._action, self._limit, MODE_DISABLED, self._final
+        )
         return obs[0], float(rew[0]), bool(term[0]), bool(trunc[0]), {}
 
     def render(self):

@@ -1,0 +1,166 @@
+"""fastrl/CartPole-v1 through Gymnasium: checkers, autoreset modes, SyncVectorEnv equivalence."""
+
+from __future__ import annotations
+
+import warnings
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium import error
+from gymnasium.utils.env_checker import check_env
+from gymnasium.vector import AutoresetMode, SyncVectorEnv
+
+import fastrl.gym  # noqa: F401  (registers the ids)
+from fastrl.gym import CartPoleEnv, CartPoleVectorEnv, check_vector_env
+
+# Gymnasium's CartPole declares infinite velocity bounds, and check_env warns
+# about exactly that for Gymnasium's own CartPoleEnv; fastrl declares the same
+# space, so these two messages (and nothing else) are let through.
+_INFINITY = r".*A Box observation space (minimum|maximum) value is (-)?infinity"
+
+
+def _strict_check_env(env):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", message=_INFINITY)
+        check_env(env)
+
+
+def test_gymnasium_own_cartpole_raises_only_the_infinity_warnings():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_env(gym.make("CartPole-v1").unwrapped, skip_render_check=True)
+    assert caught and all("infinity" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("render_mode", [None, "rgb_array"])
+def test_check_env(render_mode):
+    _strict_check_env(gym.make("fastrl/CartPole-v1", render_mode=render_mode).unwrapped)
+
+
+def test_spaces_are_gymnasiums():
+    ours, theirs = gym.make("fastrl/CartPole-v1"), gym.make("CartPole-v1")
+    assert ours.observation_space == theirs.observation_space
+    assert ours.observation_space.dtype == np.float32
+    assert ours.action_space == theirs.action_space
+    assert ours.spec.max_episode_steps == 500
+    venv = gym.make_vec("fastrl/CartPole-v1", num_envs=3)
+    assert venv.single_observation_space == theirs.observation_space
+    assert venv.max_episode_steps == 500
+
+
+@pytest.mark.parametrize("mode", list(AutoresetMode))
+def test_check_vector_env(mode):
+    venv = gym.make_vec("fastrl/CartPole-v1", num_envs=8, autoreset_mode=mode)
+    assert check_vector_env(venv, steps=150)["episodes_ended"] > 10
+
+
+def _trajectory(env, actions, seed):
+    mode = env.metadata["autoreset_mode"]
+    out = [env.reset(seed=seed)[0]]
+    for a in actions:
+        obs, rew, term, trunc, info = env.step(a)
+        out += [obs, rew, term, trunc]
+        done = term | trunc
+        if mode == AutoresetMode.SAME_STEP:
+            mask = info.get("_final_obs", np.zeros(len(done), dtype=bool))
+            out += [mask, np.array([info["final_obs"][j] for j in np.flatnonzero(mask)])]
+        if mode == AutoresetMode.DISABLED and done.any():
+            out.append(env.reset(options={"reset_mask": done})[0])
+    return out
+
+
+@pytest.mark.parametrize("mode", list(AutoresetMode))
+def test_native_equals_sync_vector_env(mode):
+    n, steps = 6, 120
+    gen = np.random.default_rng(0)
+    # Random actions end episodes after ~20 steps: a limit of 15 makes both
+    # terminations and truncations happen.
+    actions = [gen.integers(0, 2, size=n) for _ in range(steps)]
+    native = CartPoleVectorEnv(n, max_episode_steps=15, autoreset_mode=mode)
+    sync = SyncVectorEnv(
+        [lambda: CartPoleEnv(max_episode_steps=15) for _ in range(n)], autoreset_mode=mode
+    )
+    a, b = _trajectory(native, actions, 7), _trajectory(sync, actions, 7)
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        np.testing.assert_array_equal(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+
+def test_truncation_and_reward_after_termination():
+    env = CartPoleEnv(max_episode_steps=5)
+    env.reset(seed=0)
+    outs = [env.step(0) for _ in range(5)]
+    assert [o[3] for o in outs] == [False] * 4 + [True]
+    env = CartPoleEnv()
+    env.reset(seed=0)
+    term = False
+    while not term:
+        obs, r, term, trunc, _ = env.step(1)
+        assert r == 1.0 and obs.dtype == np.float32
+    with pytest.warns(UserWarning, match="terminated = True"):
+        _, r, _, _, _ = env.step(1)
+    assert r == 0.0
+
+
+def test_fresh_arrays_and_reset_bounds():
+    venv = CartPoleVectorEnv(4)
+    obs0, _ = venv.reset(seed=0)
+    obs1, *_ = venv.step(np.ones(4, dtype=np.int64))
+    obs2, *_ = venv.step(np.ones(4, dtype=np.int64))
+    assert not np.shares_memory(obs1, obs2) and not np.shares_memory(obs0, obs1)
+    wide, _ = venv.reset(seed=0, options={"low": -0.5, "high": 0.5})
+    assert np.abs(wide).max() > 0.05 and np.abs(wide).max() < 0.5
+    single = CartPoleEnv()
+    obs, _ = single.reset(seed=3)
+    assert np.array_equal(obs, CartPoleVectorEnv(1).reset(seed=3)[0][0])
+
+
+def test_errors():
+    env = CartPoleEnv()
+    with pytest.raises(error.ResetNeeded):
+        env.step(0)
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="action"):
+        env.step(2)
+    with pytest.raises(TypeError, match="action"):
+        env.step(0.5)
+    with pytest.raises(ValueError, match="length"):
+        CartPoleEnv(length=0.0)
+    with pytest.raises(ValueError, match="masspole"):
+        gym.make_vec("fastrl/CartPole-v1", num_envs=2, masspole=[0.1, -0.1])
+    with pytest.raises(ValueError, match="num_envs"):
+        CartPoleVectorEnv(3, length=[0.5, 1.0])
+    with pytest.raises(ValueError, match="render_mode"):
+        CartPoleVectorEnv(2, render_mode="human")
+    venv = CartPoleVectorEnv(2, autoreset_mode="Disabled")
+    venv.reset(seed=0)
+    with pytest.raises(ValueError, match="actions"):
+        venv.step(np.array([0, 3]))
+    done = np.zeros(2, dtype=bool)
+    while not done.any():
+        _, _, term, trunc, _ = venv.step(np.zeros(2, dtype=np.int64))
+        done = term | trunc
+    with pytest.raises(error.ResetNeeded):
+        venv.step(np.zeros(2, dtype=np.int64))
+
+
+def test_per_env_parameters_change_the_dynamics():
+    venv = CartPoleVectorEnv(2, length=[0.5, 2.0])
+    venv.reset(seed=[5, 5])
+    for _ in range(5):
+        obs, *_ = venv.step(np.zeros(2, dtype=np.int64))
+    assert not np.array_equal(obs[0], obs[1])
+
+
+def test_render_rgb_array():
+    env = CartPoleEnv(render_mode="rgb_array")
+    env.reset(seed=0)
+    frame = env.render()
+    assert frame.shape == (400, 600, 3) and frame.dtype == np.uint8
+    assert (frame == 0).any() and (frame == 255).any()
+    venv = CartPoleVectorEnv(2, render_mode="rgb_array")
+    venv.reset(seed=0)
+    frames = venv.render()
+    assert len(frames) == 2 and frames[0].shape == (400, 600, 3)
