@@ -2,8 +2,9 @@
 
 Subpackages: :mod:`fastrl.bandits` (k-armed bandits: ``simulate``, ``compare``),
 :mod:`fastrl.tabular` (MDPs, planning, learning, evaluation, model estimation),
-:mod:`fastrl.control` (CartPole dynamics, linear-policy ``search``) and :mod:`fastrl.gym` (Gymnasium environments; imported only on request, so
-``import fastrl`` never imports Gymnasium).
+:mod:`fastrl.control` (CartPole and MountainCar dynamics, linear-policy
+``search``) and :mod:`fastrl.gym` (Gymnasium environments; imported only on
+request, so ``import fastrl`` never imports Gymnasium).
 """
 
 from fastrl import bandits, control, tabular

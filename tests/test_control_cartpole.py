@@ -34,23 +34,28 @@ def _gym_episodes(init, physics, seed, policy_eps):
         env.polemass_length = env.masspole * env.length
         env.state = init[j].copy()
         env.steps_beyond_terminated = None
-        actions, states, terms = [], [], []
-        for _ in range(LIMIT):
-            if gen.random() < policy_eps:
-                a = int(gen.integers(2))
+        actions, states, terms, observations = [], [], [], []
+        explore = (gen.random(LIMIT) < policy_eps).tolist()
+        noise = gen.integers(2, size=LIMIT).tolist()
+        for t in range(LIMIT):
+            if explore[t]:
+                a = noise[t]
             else:
-                a = int(GOOD @ np.asarray(env.state) > 0)
+                x, x_dot, theta, theta_dot = env.state
+                a = int(GOOD[2] * theta + GOOD[3] * theta_dot > 0)
             obs, rew, term, _, _ = env.step(a)
             assert rew == 1.0
             actions.append(a)
-            states.append(np.asarray(env.state, dtype=np.float64).copy())
+            states.append(tuple(env.state))
             terms.append(term)
-            np.testing.assert_array_equal(obs, states[-1].astype(np.float32))
+            observations.append(obs)
             if term:
                 break
         truncs = [False] * len(terms)
         truncs[-1] = len(terms) == LIMIT
-        out.append((np.array(actions), np.array(states), np.array(terms), np.array(truncs)))
+        states = np.array(states, dtype=np.float64)
+        np.testing.assert_array_equal(np.array(observations), states.astype(np.float32))
+        out.append((np.array(actions), states, np.array(terms), np.array(truncs)))
     return out
 
 

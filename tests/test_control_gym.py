@@ -12,7 +12,18 @@ from gymnasium.utils.env_checker import check_env
 from gymnasium.vector import AutoresetMode, SyncVectorEnv
 
 import fastrl.gym  # noqa: F401  (registers the ids)
-from fastrl.gym import CartPoleEnv, CartPoleVectorEnv, check_vector_env
+from fastrl.gym import (
+    CartPoleEnv,
+    CartPoleVectorEnv,
+    MountainCarEnv,
+    MountainCarVectorEnv,
+    check_vector_env,
+)
+
+IDS = {
+    "CartPole-v1": (CartPoleEnv, CartPoleVectorEnv),
+    "MountainCar-v0": (MountainCarEnv, MountainCarVectorEnv),
+}
 
 # Gymnasium's CartPole declares infinite velocity bounds, and check_env warns
 # about exactly that for Gymnasium's own CartPoleEnv; fastrl declares the same
@@ -34,25 +45,29 @@ def test_gymnasium_own_cartpole_raises_only_the_infinity_warnings():
     assert caught and all("infinity" in str(w.message) for w in caught)
 
 
+@pytest.mark.parametrize("env_id", IDS)
 @pytest.mark.parametrize("render_mode", [None, "rgb_array"])
-def test_check_env(render_mode):
-    _strict_check_env(gym.make("fastrl/CartPole-v1", render_mode=render_mode).unwrapped)
+def test_check_env(env_id, render_mode):
+    _strict_check_env(gym.make(f"fastrl/{env_id}", render_mode=render_mode).unwrapped)
 
 
-def test_spaces_are_gymnasiums():
-    ours, theirs = gym.make("fastrl/CartPole-v1"), gym.make("CartPole-v1")
+@pytest.mark.parametrize("env_id", IDS)
+def test_spaces_are_gymnasiums(env_id):
+    ours, theirs = gym.make(f"fastrl/{env_id}"), gym.make(env_id)
     assert ours.observation_space == theirs.observation_space
     assert ours.observation_space.dtype == np.float32
     assert ours.action_space == theirs.action_space
-    assert ours.spec.max_episode_steps == 500
-    venv = gym.make_vec("fastrl/CartPole-v1", num_envs=3)
+    assert ours.spec.max_episode_steps == theirs.spec.max_episode_steps
+    venv = gym.make_vec(f"fastrl/{env_id}", num_envs=3)
     assert venv.single_observation_space == theirs.observation_space
-    assert venv.max_episode_steps == 500
+    assert venv.max_episode_steps == theirs.spec.max_episode_steps
 
 
+@pytest.mark.parametrize("env_id", IDS)
 @pytest.mark.parametrize("mode", list(AutoresetMode))
-def test_check_vector_env(mode):
-    venv = gym.make_vec("fastrl/CartPole-v1", num_envs=8, autoreset_mode=mode)
+def test_check_vector_env(env_id, mode):
+    # max_episode_steps 30 so MountainCar's episodes (truncated) end within the rollout
+    venv = gym.make_vec(f"fastrl/{env_id}", num_envs=8, autoreset_mode=mode, max_episode_steps=30)
     assert check_vector_env(venv, steps=150)["episodes_ended"] > 10
 
 
@@ -71,16 +86,18 @@ def _trajectory(env, actions, seed):
     return out
 
 
+@pytest.mark.parametrize("env_id", IDS)
 @pytest.mark.parametrize("mode", list(AutoresetMode))
-def test_native_equals_sync_vector_env(mode):
+def test_native_equals_sync_vector_env(env_id, mode):
+    single, vector = IDS[env_id]
     n, steps = 6, 120
     gen = np.random.default_rng(0)
     # Random actions end episodes after ~20 steps: a limit of 15 makes both
     # terminations and truncations happen.
-    actions = [gen.integers(0, 2, size=n) for _ in range(steps)]
-    native = CartPoleVectorEnv(n, max_episode_steps=15, autoreset_mode=mode)
+    actions = [gen.integers(0, single.TASK.num_actions, size=n) for _ in range(steps)]
+    native = vector(n, max_episode_steps=15, autoreset_mode=mode)
     sync = SyncVectorEnv(
-        [lambda: CartPoleEnv(max_episode_steps=15) for _ in range(n)], autoreset_mode=mode
+        [lambda: single(max_episode_steps=15) for _ in range(n)], autoreset_mode=mode
     )
     a, b = _trajectory(native, actions, 7), _trajectory(sync, actions, 7)
     assert len(a) == len(b)
@@ -154,13 +171,15 @@ def test_per_env_parameters_change_the_dynamics():
     assert not np.array_equal(obs[0], obs[1])
 
 
-def test_render_rgb_array():
-    env = CartPoleEnv(render_mode="rgb_array")
+@pytest.mark.parametrize("env_id", IDS)
+def test_render_rgb_array(env_id):
+    single, vector = IDS[env_id]
+    env = single(render_mode="rgb_array")
     env.reset(seed=0)
     frame = env.render()
     assert frame.shape == (400, 600, 3) and frame.dtype == np.uint8
     assert (frame == 0).any() and (frame == 255).any()
-    venv = CartPoleVectorEnv(2, render_mode="rgb_array")
+    venv = vector(2, render_mode="rgb_array")
     venv.reset(seed=0)
     frames = venv.render()
     assert len(frames) == 2 and frames[0].shape == (400, 600, 3)

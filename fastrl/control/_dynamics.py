@@ -77,3 +77,35 @@ def cartpole_step(params, r, x, x_dot, theta, theta_dot, action):
     theta_lim = params[r, P_THETA_THRESHOLD]
     terminated = x < -x_lim or x > x_lim or theta < -theta_lim or theta > theta_lim
     return x, x_dot, theta, theta_dot, terminated
+
+
+# MountainCar-v0 (Moore 1990): columns of its parameter rows.
+M_FORCE = 0
+M_GRAVITY = 1
+M_MIN_POSITION = 2
+M_MAX_POSITION = 3
+M_MAX_SPEED = 4
+M_GOAL_POSITION = 5
+M_GOAL_VELOCITY = 6
+NUM_MOUNTAIN_CAR_PARAMS = 7
+
+
+@ijit
+def mountain_car_reset(key, t, low, high):
+    """Gymnasium's reset: position ``uniform(low, high)`` (draw ``counter(t, 0)``), velocity 0."""
+    return low + (high - low) * uniform(key, counter(t, SLOT_RESET)), 0.0
+
+
+@ijit
+def mountain_car_step(params, r, position, velocity, action):
+    """One step of ``MountainCarEnv.step``: returns ``(position, velocity, terminated)``."""
+    velocity += (action - 1) * params[r, M_FORCE] + math.cos(3 * position) * (-params[r, M_GRAVITY])
+    max_speed = params[r, M_MAX_SPEED]
+    velocity = min(max(velocity, -max_speed), max_speed)
+    position += velocity
+    min_position = params[r, M_MIN_POSITION]
+    position = min(max(position, min_position), params[r, M_MAX_POSITION])
+    if position == min_position and velocity < 0:
+        velocity = 0.0
+    terminated = position >= params[r, M_GOAL_POSITION] and velocity >= params[r, M_GOAL_VELOCITY]
+    return position, velocity, terminated

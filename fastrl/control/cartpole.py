@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from fastrl.control import _dynamics as d
+from fastrl.control._params import check_param, num_rows
 from fastrl.validation import check_int
 
 __all__ = ["CartPole"]
@@ -26,31 +26,6 @@ _BOUNDS = (
     ("x_threshold", 0.0, True),
 )
 _INTEGRATORS = ("euler", "semi-implicit euler")
-
-
-def _check_param(name, value, low, low_open):
-    if isinstance(value, bool) or isinstance(value, np.bool_):
-        raise TypeError(f"{name} must be a real number or a 1-D array of them, got {value!r}")
-    if isinstance(value, numbers.Real):
-        arr = np.float64(value)
-    else:
-        try:
-            arr = np.asarray(value)
-        except Exception as exc:
-            raise TypeError(f"{name} must be a real number or a 1-D array, got {value!r}") from exc
-        if arr.dtype.kind not in "iuf" or arr.ndim != 1 or arr.size == 0:
-            raise TypeError(
-                f"{name} must be a real number or a non-empty 1-D array of them, got {value!r}"
-            )
-        arr = arr.astype(np.float64)
-        arr.setflags(write=False)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    bad = arr <= low if low_open else arr < low
-    if np.any(bad):
-        worst = float(np.min(arr))
-        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {worst}")
-    return float(arr) if arr.ndim == 0 else arr
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,14 +72,9 @@ class CartPole:
     max_episode_steps: int = 500
 
     def __post_init__(self):
-        sizes = set()
         for name, low, low_open in _BOUNDS:
-            value = _check_param(name, getattr(self, name), low, low_open)
-            object.__setattr__(self, name, value)
-            if isinstance(value, np.ndarray):
-                sizes.add(value.shape[0])
-        if len(sizes) > 1:
-            raise ValueError(f"per-run parameter arrays must have one length, got {sorted(sizes)}")
+            object.__setattr__(self, name, check_param(name, getattr(self, name), low, low_open))
+        rows = num_rows(self, [b[0] for b in _BOUNDS])
         if self.kinematics_integrator not in _INTEGRATORS:
             raise ValueError(
                 f"kinematics_integrator must be one of {_INTEGRATORS}, "
@@ -112,7 +82,7 @@ class CartPole:
             )
         steps = check_int("max_episode_steps", self.max_episode_steps, low=1)
         object.__setattr__(self, "max_episode_steps", steps)
-        object.__setattr__(self, "_num_rows", sizes.pop() if sizes else 1)
+        object.__setattr__(self, "_num_rows", rows)
 
     @property
     def num_rows(self) -> int:

@@ -12,8 +12,9 @@ environment) and a ``vector_entry_point`` (native vector environment):
   sub-environment);
 * ``fastrl/Bandit-v0``: a ``BernoulliBandit`` or ``GaussianBandit``
   (``problem=``; 1000 steps);
-* ``fastrl/CartPole-v1``: Gymnasium's CartPole-v1 (500 steps), physical
-  parameters as keyword arguments (per sub-environment in the vector form).
+* ``fastrl/CartPole-v1`` (500 steps) and ``fastrl/MountainCar-v0`` (200
+  steps): Gymnasium's, physical parameters as keyword arguments (per
+  sub-environment in the vector form).
 
 The core never imports this module, so ``import fastrl`` does not import
 Gymnasium.
@@ -32,7 +33,12 @@ import gymnasium
 
 from fastrl.gym.bandit_env import BanditEnv, BanditVectorEnv
 from fastrl.gym.checker import check_vector_env
-from fastrl.gym.control_env import CartPoleEnv, CartPoleVectorEnv
+from fastrl.gym.control_env import (
+    CartPoleEnv,
+    CartPoleVectorEnv,
+    MountainCarEnv,
+    MountainCarVectorEnv,
+)
 from fastrl.gym.gif import record_gif
 from fastrl.gym.tabular_env import CliffWalkingEnv, FrozenLakeEnv, TabularEnv
 from fastrl.gym.tabular_vector import CliffWalkingVectorEnv, FrozenLakeVectorEnv, TabularVectorEnv
@@ -50,6 +56,8 @@ __all__ = [
     "BanditVectorEnv",
     "CartPoleEnv",
     "CartPoleVectorEnv",
+    "MountainCarEnv",
+    "MountainCarVectorEnv",
     "check_vector_env",
     "record_gif",
 ]
@@ -88,6 +96,12 @@ _SPECS = {
         vector_entry_point=f"{_HERE}.control_env:CartPoleVectorEnv",
         max_episode_steps=500,
         reward_threshold=475.0,
+    ),
+    "fastrl/MountainCar-v0": dict(
+        entry_point=f"{_HERE}.control_env:MountainCarEnv",
+        vector_entry_point=f"{_HERE}.control_env:MountainCarVectorEnv",
+        max_episode_steps=200,
+        reward_threshold=-110.0,
     ),
 }
 

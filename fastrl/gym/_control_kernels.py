@@ -18,13 +18,18 @@ from __future__ import annotations
 import numpy as np
 
 from fastrl._jit import ijit, jit
-from fastrl.control._dynamics import cartpole_reset, cartpole_step
+from fastrl.control._dynamics import (
+    cartpole_reset,
+    cartpole_step,
+    mountain_car_reset,
+    mountain_car_step,
+)
 from fastrl.gym._kernels import MODE_NEXT_STEP, MODE_SAME_STEP
 
 
 @ijit
 def _write_obs(state, i, obs):
-    for k in range(4):
+    for k in range(state.shape[1]):
         obs[i, k] = np.float32(state[i, k])
 
 
@@ -93,6 +98,64 @@ def _reset_cartpole(keys, state, t, ep_len, needs_reset, terminated, mask, low, 
             state[i, 0], state[i, 1], state[i, 2], state[i, 3] = cartpole_reset(
                 keys[i], t[i], low, high
             )
+            ep_len[i] = 0
+            needs_reset[i] = False
+            terminated[i] = False
+        _write_obs(state, i, obs)
+
+
+@jit
+def _step_mountain_car(
+    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
+    obs, rew, term, trunc, final_obs,
+):  # fmt: skip
+    """Step every MountainCar sub-environment once (the layout of :func:`_step_cartpole`)."""
+    multi = params.shape[0] > 1
+    for i in range(state.shape[0]):
+        r = i if multi else 0
+        ti = t[i]
+        if mode == MODE_NEXT_STEP and needs_reset[i]:
+            state[i, 0], state[i, 1] = mountain_car_reset(keys[i], ti, low, high)
+            ep_len[i] = 0
+            needs_reset[i] = False
+            terminated[i] = False
+            _write_obs(state, i, obs)
+            _write_obs(state, i, final_obs)
+            rew[i] = 0.0
+            term[i] = False
+            trunc[i] = False
+            continue
+        position, velocity, done = mountain_car_step(
+            params, r, state[i, 0], state[i, 1], actions[i]
+        )
+        state[i, 0] = position
+        state[i, 1] = velocity
+        rew[i] = -1.0
+        terminated[i] = terminated[i] or done
+        ti += 1
+        el = ep_len[i] + 1
+        cut = max_steps > 0 and el >= max_steps
+        t[i] = ti
+        term[i] = done
+        trunc[i] = cut
+        _write_obs(state, i, final_obs)
+        if done or cut:
+            if mode == MODE_SAME_STEP:
+                state[i, 0], state[i, 1] = mountain_car_reset(keys[i], ti, low, high)
+                terminated[i] = False
+                el = 0
+            else:
+                needs_reset[i] = True
+        ep_len[i] = el
+        _write_obs(state, i, obs)
+
+
+@jit
+def _reset_mountain_car(keys, state, t, ep_len, needs_reset, terminated, mask, low, high, obs):
+    """Reset the MountainCar sub-environments where ``mask``; ``obs`` gets every observation."""
+    for i in range(state.shape[0]):
+        if mask[i]:
+            state[i, 0], state[i, 1] = mountain_car_reset(keys[i], t[i], low, high)
             ep_len[i] = 0
             needs_reset[i] = False
             terminated[i] = False

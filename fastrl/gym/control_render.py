@@ -48,3 +48,38 @@ def render_cartpole(x: float, theta: float, length: float, x_threshold: float) -
     track = HEIGHT - 1 - int(carty)
     img[track, :] = 0
     return img
+
+
+def _height(xs):
+    return np.sin(3 * xs) * 0.45 + 0.55
+
+
+def render_mountain_car(
+    position: float, min_position: float, max_position: float, goal_position: float
+) -> np.ndarray:
+    """An RGB frame, uint8 of shape ``(400, 600, 3)``: the valley, the car and the flag.
+
+    Gymnasium's geometry: the track ``sin(3 x) * 0.45 + 0.55`` scaled to the
+    width, a 40 x 20 pixel car tilted with the slope, a flag at the goal.
+    """
+    px, py = _grid(WIDTH, HEIGHT)
+    scale = WIDTH / (max_position - min_position)
+    img = np.full((HEIGHT, WIDTH, 3), 255, dtype=np.uint8)
+    track = _height(px[0] / scale + min_position) * scale
+    img[np.abs(py - track[None, :]) <= 1.0] = 0
+    angle = np.cos(3 * position)
+    cx = (position - min_position) * scale
+    cy = 10 + _height(position) * scale
+    dx, dy = px - cx, py - cy
+    s, c = np.sin(angle), np.cos(angle)
+    along, up = dx * c + dy * s, -dx * s + dy * c
+    img[(np.abs(along) <= 20) & (up >= 0) & (up <= 20)] = 0
+    for off in (10.0, -10.0):
+        wx, wy = cx + off * c, cy + off * s
+        img[(px - wx) ** 2 + (py - wy) ** 2 <= 8.0**2] = (128, 128, 128)
+    fx = (goal_position - min_position) * scale
+    fy = _height(goal_position) * scale
+    img[(np.abs(px - fx) <= 0.5) & (py >= fy) & (py <= fy + 50)] = 0
+    flag = (px >= fx) & (px <= fx + 25) & (np.abs(py - (fy + 45)) <= 5 * (1 - (px - fx) / 25))
+    img[flag] = (204, 204, 0)
+    return img
