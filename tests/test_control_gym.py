@@ -13,6 +13,8 @@ from gymnasium.vector import AutoresetMode, SyncVectorEnv
 
 import fastrl.gym  # noqa: F401  (registers the ids)
 from fastrl.gym import (
+    AcrobotEnv,
+    AcrobotVectorEnv,
     CartPoleEnv,
     CartPoleVectorEnv,
     MountainCarEnv,
@@ -23,6 +25,7 @@ from fastrl.gym import (
 IDS = {
     "CartPole-v1": (CartPoleEnv, CartPoleVectorEnv),
     "MountainCar-v0": (MountainCarEnv, MountainCarVectorEnv),
+    "Acrobot-v1": (AcrobotEnv, AcrobotVectorEnv),
 }
 
 # Gymnasium's CartPole declares infinite velocity bounds, and check_env warns
@@ -177,9 +180,9 @@ def test_render_rgb_array(env_id):
     env = single(render_mode="rgb_array")
     env.reset(seed=0)
     frame = env.render()
-    assert frame.shape == (400, 600, 3) and frame.dtype == np.uint8
+    assert frame.ndim == 3 and frame.shape[2] == 3 and frame.dtype == np.uint8
     assert (frame == 0).any() and (frame == 255).any()
     venv = vector(2, render_mode="rgb_array")
     venv.reset(seed=0)
     frames = venv.render()
-    assert len(frames) == 2 and frames[0].shape == (400, 600, 3)
+    assert len(frames) == 2 and frames[0].shape == frame.shape

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from fastrl._jit import ijit
 from fastrl.rng import counter, uniform
 
@@ -109,3 +111,104 @@ def mountain_car_step(params, r, position, velocity, action):
         velocity = 0.0
     terminated = position >= params[r, M_GOAL_POSITION] and velocity >= params[r, M_GOAL_VELOCITY]
     return position, velocity, terminated
+
+
+# Acrobot-v1 (Sutton 1996; the "book" dynamics of Sutton & Barto 1998):
+# columns of its parameter rows.
+A_LINK_LENGTH_1 = 0
+A_LINK_LENGTH_2 = 1
+A_LINK_MASS_1 = 2
+A_LINK_MASS_2 = 3
+A_LINK_COM_POS_1 = 4
+A_LINK_COM_POS_2 = 5
+A_LINK_MOI = 6
+A_MAX_VEL_1 = 7
+A_MAX_VEL_2 = 8
+A_DT = 9
+NUM_ACROBOT_PARAMS = 10
+_G = 9.8
+
+
+@ijit
+def acrobot_reset(key, t, low, high):
+    """Gymnasium's reset: ``uniform(low, high, size=4).astype(float32)``, held as float64."""
+    width = high - low
+    return (
+        np.float64(np.float32(low + width * uniform(key, counter(t, SLOT_RESET)))),
+        np.float64(np.float32(low + width * uniform(key, counter(t, SLOT_RESET + 1)))),
+        np.float64(np.float32(low + width * uniform(key, counter(t, SLOT_RESET + 2)))),
+        np.float64(np.float32(low + width * uniform(key, counter(t, SLOT_RESET + 3)))),
+    )
+
+
+@ijit
+def _acrobot_dsdt(params, r, theta1, theta2, dtheta1, dtheta2, a):
+    # AcrobotEnv._dsdt with book_or_nips = "book", operation for operation.
+    m1 = params[r, A_LINK_MASS_1]
+    m2 = params[r, A_LINK_MASS_2]
+    l1 = params[r, A_LINK_LENGTH_1]
+    lc1 = params[r, A_LINK_COM_POS_1]
+    lc2 = params[r, A_LINK_COM_POS_2]
+    moi = params[r, A_LINK_MOI]
+    pi = math.pi
+    cos2 = math.cos(theta2)
+    sin2 = math.sin(theta2)
+    d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + moi + moi
+    d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos2) + moi
+    phi2 = m2 * lc2 * _G * math.cos(theta1 + theta2 - pi / 2.0)
+    phi1 = (
+        -m2 * l1 * lc2 * (dtheta2 * dtheta2) * sin2
+        - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin2
+        + (m1 * lc1 + m2 * l1) * _G * math.cos(theta1 - pi / 2)
+        + phi2
+    )
+    ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * sin2 - phi2) / (
+        m2 * (lc2 * lc2) + moi - (d2 * d2) / d1
+    )
+    ddtheta1 = -(d2 * ddtheta2 + phi1) / d1
+    return dtheta1, dtheta2, ddtheta1, ddtheta2
+
+
+@ijit
+def _wrap(x, m, big_m):
+    diff = big_m - m
+    while x > big_m:
+        x = x - diff
+    while x < m:
+        x = x + diff
+    return x
+
+
+@ijit
+def acrobot_step(params, r, s0, s1, s2, s3, action):
+    """One step of ``AcrobotEnv.step`` (RK4 over ``[0, dt]``, no torque noise).
+
+    Returns ``(theta1, theta2, dtheta1, dtheta2, terminated)``.
+    """
+    a = action - 1.0  # AVAIL_TORQUE = [-1, 0, 1]
+    dt = params[r, A_DT] - 0.0
+    dt2 = dt / 2.0
+    k10, k11, k12, k13 = _acrobot_dsdt(params, r, s0, s1, s2, s3, a)
+    k20, k21, k22, k23 = _acrobot_dsdt(
+        params, r, s0 + dt2 * k10, s1 + dt2 * k11, s2 + dt2 * k12, s3 + dt2 * k13, a
+    )
+    k30, k31, k32, k33 = _acrobot_dsdt(
+        params, r, s0 + dt2 * k20, s1 + dt2 * k21, s2 + dt2 * k22, s3 + dt2 * k23, a
+    )
+    k40, k41, k42, k43 = _acrobot_dsdt(
+        params, r, s0 + dt * k30, s1 + dt * k31, s2 + dt * k32, s3 + dt * k33, a
+    )
+    w = dt / 6.0
+    n0 = s0 + w * (k10 + 2 * k20 + 2 * k30 + k40)
+    n1 = s1 + w * (k11 + 2 * k21 + 2 * k31 + k41)
+    n2 = s2 + w * (k12 + 2 * k22 + 2 * k32 + k42)
+    n3 = s3 + w * (k13 + 2 * k23 + 2 * k33 + k43)
+    pi = math.pi
+    n0 = _wrap(n0, -pi, pi)
+    n1 = _wrap(n1, -pi, pi)
+    v1 = params[r, A_MAX_VEL_1]
+    v2 = params[r, A_MAX_VEL_2]
+    n2 = min(max(n2, -v1), v1)
+    n3 = min(max(n3, -v2), v2)
+    terminated = -math.cos(n0) - math.cos(n1 + n0) > 1.0
+    return n0, n1, n2, n3, terminated

@@ -12,9 +12,9 @@ environment) and a ``vector_entry_point`` (native vector environment):
   sub-environment);
 * ``fastrl/Bandit-v0``: a ``BernoulliBandit`` or ``GaussianBandit``
   (``problem=``; 1000 steps);
-* ``fastrl/CartPole-v1`` (500 steps) and ``fastrl/MountainCar-v0`` (200
-  steps): Gymnasium's, physical parameters as keyword arguments (per
-  sub-environment in the vector form).
+* ``fastrl/CartPole-v1`` (500 steps), ``fastrl/MountainCar-v0`` (200
+  steps) and ``fastrl/Acrobot-v1`` (500 steps): Gymnasium's, physical
+  parameters as keyword arguments (per sub-environment in the vector form).
 
 The core never imports this module, so ``import fastrl`` does not import
 Gymnasium.
@@ -34,6 +34,8 @@ import gymnasium
 from fastrl.gym.bandit_env import BanditEnv, BanditVectorEnv
 from fastrl.gym.checker import check_vector_env
 from fastrl.gym.control_env import (
+    AcrobotEnv,
+    AcrobotVectorEnv,
     CartPoleEnv,
     CartPoleVectorEnv,
     MountainCarEnv,
@@ -58,6 +60,8 @@ __all__ = [
     "CartPoleVectorEnv",
     "MountainCarEnv",
     "MountainCarVectorEnv",
+    "AcrobotEnv",
+    "AcrobotVectorEnv",
     "check_vector_env",
     "record_gif",
 ]
@@ -102,6 +106,12 @@ _SPECS = {
         vector_entry_point=f"{_HERE}.control_env:MountainCarVectorEnv",
         max_episode_steps=200,
         reward_threshold=-110.0,
+    ),
+    "fastrl/Acrobot-v1": dict(
+        entry_point=f"{_HERE}.control_env:AcrobotEnv",
+        vector_entry_point=f"{_HERE}.control_env:AcrobotVectorEnv",
+        max_episode_steps=500,
+        reward_threshold=-100.0,
     ),
 }
 

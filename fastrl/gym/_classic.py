@@ -40,6 +40,11 @@ class Task:
     observation_space: Callable  # params -> spaces.Box
     render: Callable  # (params row, state row) -> uint8 image
     warn_after_termination: bool = False
+    obs_dim: int | None = None  # None: the observation is the state, cast to float32
+
+    @property
+    def obs_size(self) -> int:
+        return self.dim if self.obs_dim is None else self.obs_dim
 
 
 class Sim:
@@ -62,7 +67,7 @@ class Sim:
 
     def reset(self, mask, options) -> np.ndarray:
         self.low, self.high = utils.maybe_parse_reset_bounds(options, *self.task.reset_bounds)
-        obs = np.empty(self.state.shape, dtype=np.float32)
+        obs = np.empty((self.state.shape[0], self.task.obs_size), dtype=np.float32)
         self.task.reset_kernel(
             self.keys, self.state, self.t, self.ep_len, self.needs_reset, self.terminated, mask,
             float(self.low), float(self.high), obs,
@@ -71,7 +76,7 @@ class Sim:
 
     def step(self, actions, limit, mode, final_obs):
         n = self.state.shape[0]
-        obs = np.empty(self.state.shape, dtype=np.float32)
+        obs = np.empty((self.state.shape[0], self.task.obs_size), dtype=np.float32)
         rew = np.empty(n, dtype=np.float64)
         term = np.empty(n, dtype=np.bool_)
         trunc = np.empty(n, dtype=np.bool_)
@@ -115,7 +120,7 @@ class ClassicEnv(gym.Env):
         self.observation_space = self.TASK.observation_space(self._sim.params)
         self._all = np.ones(1, dtype=np.bool_)
         self._action = np.zeros(1, dtype=np.int64)
-        self._final = np.empty((1, self.TASK.dim), dtype=np.float32)
+        self._final = np.empty((1, self.TASK.obs_size), dtype=np.float32)
         self._seeded = False
         self._warned = False
 
@@ -203,7 +208,7 @@ class ClassicVectorEnv(VectorEnv):
         self.observation_space = batch_space(self.single_observation_space, num_envs)
         self.single_action_space = spaces.Discrete(self.TASK.num_actions)
         self.action_space = batch_space(self.single_action_space, num_envs)
-        self._scratch = np.empty((num_envs, self.TASK.dim), dtype=np.float32)
+        self._scratch = np.empty((num_envs, self.TASK.obs_size), dtype=np.float32)
         self._ready = False
 
     @property
@@ -238,7 +243,7 @@ class ClassicVectorEnv(VectorEnv):
                 "call reset(options={'reset_mask': terminations | truncations}) first"
             )
         same = self._mode == MODE_SAME_STEP
-        shape = (self.num_envs, self.TASK.dim)
+        shape = (self.num_envs, self.TASK.obs_size)
         final = np.empty(shape, dtype=np.float32) if same else self._scratch
         obs, rew, term, trunc = self._sim.step(actions, self._limit, self._mode, final)
         infos = {}

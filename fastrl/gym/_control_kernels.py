@@ -15,10 +15,14 @@ stalls whenever another process holds a core.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from fastrl._jit import ijit, jit
 from fastrl.control._dynamics import (
+    acrobot_reset,
+    acrobot_step,
     cartpole_reset,
     cartpole_step,
     mountain_car_reset,
@@ -160,3 +164,79 @@ def _reset_mountain_car(keys, state, t, ep_len, needs_reset, terminated, mask, l
             needs_reset[i] = False
             terminated[i] = False
         _write_obs(state, i, obs)
+
+
+@ijit
+def _acrobot_obs(state, i, obs):
+    # AcrobotEnv._get_ob: [cos t1, sin t1, cos t2, sin t2, dt1, dt2] as float32.
+    obs[i, 0] = np.float32(math.cos(state[i, 0]))
+    obs[i, 1] = np.float32(math.sin(state[i, 0]))
+    obs[i, 2] = np.float32(math.cos(state[i, 1]))
+    obs[i, 3] = np.float32(math.sin(state[i, 1]))
+    obs[i, 4] = np.float32(state[i, 2])
+    obs[i, 5] = np.float32(state[i, 3])
+
+
+@ijit
+def _acrobot_reset_row(keys, state, i, t, low, high):
+    state[i, 0], state[i, 1], state[i, 2], state[i, 3] = acrobot_reset(keys[i], t, low, high)
+
+
+@jit
+def _step_acrobot(
+    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
+    obs, rew, term, trunc, final_obs,
+):  # fmt: skip
+    """Step every Acrobot sub-environment once (the layout of :func:`_step_cartpole`)."""
+    multi = params.shape[0] > 1
+    for i in range(state.shape[0]):
+        r = i if multi else 0
+        ti = t[i]
+        if mode == MODE_NEXT_STEP and needs_reset[i]:
+            _acrobot_reset_row(keys, state, i, ti, low, high)
+            ep_len[i] = 0
+            needs_reset[i] = False
+            terminated[i] = False
+            _acrobot_obs(state, i, obs)
+            _acrobot_obs(state, i, final_obs)
+            rew[i] = 0.0
+            term[i] = False
+            trunc[i] = False
+            continue
+        n0, n1, n2, n3, done = acrobot_step(
+            params, r, state[i, 0], state[i, 1], state[i, 2], state[i, 3], actions[i]
+        )
+        state[i, 0] = n0
+        state[i, 1] = n1
+        state[i, 2] = n2
+        state[i, 3] = n3
+        rew[i] = 0.0 if done else -1.0
+        terminated[i] = terminated[i] or done
+        ti += 1
+        el = ep_len[i] + 1
+        cut = max_steps > 0 and el >= max_steps
+        t[i] = ti
+        term[i] = done
+        trunc[i] = cut
+        _acrobot_obs(state, i, final_obs)
+        if done or cut:
+            if mode == MODE_SAME_STEP:
+                _acrobot_reset_row(keys, state, i, ti, low, high)
+                terminated[i] = False
+                el = 0
+            else:
+                needs_reset[i] = True
+        ep_len[i] = el
+        _acrobot_obs(state, i, obs)
+
+
+@jit
+def _reset_acrobot(keys, state, t, ep_len, needs_reset, terminated, mask, low, high, obs):
+    """Reset the Acrobot sub-environments where ``mask``; ``obs`` gets every observation."""
+    for i in range(state.shape[0]):
+        if mask[i]:
+            _acrobot_reset_row(keys, state, i, t[i], low, high)
+            ep_len[i] = 0
+            needs_reset[i] = False
+            terminated[i] = False
+        _acrobot_obs(state, i, obs)

@@ -1,6 +1,6 @@
 """Gymnasium's classic-control tasks on fastrl's kernels: single ``Env`` and native ``VectorEnv``.
 
-CartPole-v1 and MountainCar-v0. Each is a :class:`~fastrl.gym._classic.Task`
+CartPole-v1, MountainCar-v0 and Acrobot-v1. Each is a :class:`~fastrl.gym._classic.Task`
 (physics config, kernels, spaces, renderer) plugged into the shared single and
 vector environments of :mod:`fastrl.gym._classic`.
 """
@@ -11,18 +11,28 @@ import numpy as np
 from gymnasium import spaces
 
 from fastrl.control import _dynamics as d
+from fastrl.control.acrobot import Acrobot
 from fastrl.control.cartpole import CartPole
 from fastrl.control.mountain_car import MountainCar
 from fastrl.gym._classic import ClassicEnv, ClassicVectorEnv, Task
 from fastrl.gym._control_kernels import (
+    _reset_acrobot,
     _reset_cartpole,
     _reset_mountain_car,
+    _step_acrobot,
     _step_cartpole,
     _step_mountain_car,
 )
-from fastrl.gym.control_render import render_cartpole, render_mountain_car
+from fastrl.gym.control_render import render_acrobot, render_cartpole, render_mountain_car
 
-__all__ = ["CartPoleEnv", "CartPoleVectorEnv", "MountainCarEnv", "MountainCarVectorEnv"]
+__all__ = [
+    "CartPoleEnv",
+    "CartPoleVectorEnv",
+    "MountainCarEnv",
+    "MountainCarVectorEnv",
+    "AcrobotEnv",
+    "AcrobotVectorEnv",
+]
 
 
 def _cartpole_space(params: np.ndarray) -> spaces.Box:
@@ -48,6 +58,14 @@ def _mountain_car_space(params: np.ndarray) -> spaces.Box:
         [params[:, d.M_MAX_POSITION].max(), params[:, d.M_MAX_SPEED].max()], dtype=np.float32
     )
     return spaces.Box(low, high, dtype=np.float32)
+
+
+def _acrobot_space(params: np.ndarray) -> spaces.Box:
+    high = np.array(
+        [1.0, 1.0, 1.0, 1.0, params[:, d.A_MAX_VEL_1].max(), params[:, d.A_MAX_VEL_2].max()],
+        dtype=np.float32,
+    )
+    return spaces.Box(-high, high, dtype=np.float32)
 
 
 CARTPOLE = Task(
@@ -172,6 +190,19 @@ class CartPoleVectorEnv(ClassicVectorEnv):
     TASK = CARTPOLE
 
 
+ACROBOT = Task(
+    config=Acrobot,
+    dim=4,
+    num_actions=3,
+    reset_bounds=(-0.1, 0.1),
+    step_kernel=_step_acrobot,
+    reset_kernel=_reset_acrobot,
+    observation_space=_acrobot_space,
+    render=lambda p, s: render_acrobot(s[0], s[1], p[d.A_LINK_LENGTH_1], p[d.A_LINK_LENGTH_2]),
+    obs_dim=6,
+)
+
+
 class MountainCarEnv(ClassicEnv):
     """Gymnasium's ``MountainCar-v0`` stepped by fastrl's kernel (``fastrl/MountainCar-v0``).
 
@@ -217,3 +248,49 @@ class MountainCarVectorEnv(ClassicVectorEnv):
     """
 
     TASK = MOUNTAIN_CAR
+
+
+class AcrobotEnv(ClassicEnv):
+    """Gymnasium's ``Acrobot-v1`` stepped by fastrl's kernel (``fastrl/Acrobot-v1``).
+
+    ## Description
+    Two links hang from a fixed joint; the torque on the middle joint must
+    swing the tip above the line one link-length over the pivot (Sutton 1996).
+    Gymnasium's "book" dynamics, integrated with Gymnasium's RK4 step (see
+    :class:`fastrl.control.Acrobot`); initial states come from fastrl's
+    addressed draws, rounded to float32 as Gymnasium does.
+
+    ## Action Space
+    ``Discrete(3)``: torque -1, 0 or +1 on the joint between the links.
+
+    ## Observation Space
+    ``Box(-high, high, (6,), float32)``: ``cos``/``sin`` of both angles and the
+    two angular velocities, ``high = [1, 1, 1, 1, 4 pi, 9 pi]``.
+
+    ## Rewards
+    -1 per step, 0 on the terminating step.
+
+    ## Episode End
+    Terminated when ``-cos(theta1) - cos(theta1 + theta2) > 1``; truncation at
+    500 steps from the registered spec's ``TimeLimit``, or from
+    ``max_episode_steps``.
+
+    ## Arguments
+    render_mode : {"rgb_array"} or None
+    max_episode_steps : int or None
+    **physics
+        Fields of :class:`fastrl.control.Acrobot` (link lengths, masses, dt, ...).
+    """
+
+    TASK = ACROBOT
+
+
+class AcrobotVectorEnv(ClassicVectorEnv):
+    """``num_envs`` Acrobot-v1 environments in one numba call (``fastrl/Acrobot-v1``).
+
+    As :class:`AcrobotEnv`, batched, with the conventions of
+    :class:`CartPoleVectorEnv` (``final_obs`` float32 of shape ``(num_envs,
+    6)``; truncation at ``max_episode_steps``, None: 500).
+    """
+
+    TASK = ACROBOT

@@ -83,3 +83,34 @@ def render_mountain_car(
     flag = (px >= fx) & (px <= fx + 25) & (np.abs(py - (fy + 45)) <= 5 * (1 - (px - fx) / 25))
     img[flag] = (204, 204, 0)
     return img
+
+
+def _segment(px, py, x0, y0, x1, y1, half_width):
+    # Pixels within half_width of the segment (x0, y0)-(x1, y1).
+    vx, vy = x1 - x0, y1 - y0
+    length2 = max(vx * vx + vy * vy, 1e-12)
+    u = np.clip(((px - x0) * vx + (py - y0) * vy) / length2, 0.0, 1.0)
+    dx, dy = px - (x0 + u * vx), py - (y0 + u * vy)
+    return dx * dx + dy * dy <= half_width * half_width
+
+
+def render_acrobot(theta1: float, theta2: float, l1: float, l2: float) -> np.ndarray:
+    """An RGB frame, uint8 of shape ``(500, 500, 3)``: the two links, joints and target line.
+
+    Gymnasium's geometry: the pivot at the centre, links ``l1`` and ``l2`` long
+    hanging down at angle 0, the target line ``l1`` above the pivot.
+    """
+    dim = 500
+    px, py = _grid(dim, dim)
+    scale = dim / ((l1 + l2 + 0.2) * 2)
+    offset = dim / 2
+    img = np.full((dim, dim, 3), 255, dtype=np.uint8)
+    img[np.abs(py - (l1 * scale + offset)) <= 0.5] = 0
+    x1 = offset + l1 * scale * np.sin(theta1)
+    y1 = offset - l1 * scale * np.cos(theta1)
+    x2 = x1 + l2 * scale * np.sin(theta1 + theta2)
+    y2 = y1 - l2 * scale * np.cos(theta1 + theta2)
+    for (xa, ya), (xb, yb) in (((offset, offset), (x1, y1)), ((x1, y1), (x2, y2))):
+        img[_segment(px, py, xa, ya, xb, yb, 0.1 * scale)] = (0, 204, 204)
+        img[(px - xa) ** 2 + (py - ya) ** 2 <= (0.1 * scale) ** 2] = (204, 204, 0)
+    return img
