@@ -36,6 +36,10 @@ CASES = {
         "--runs 4 --frozen-episodes 50 --cliff-episodes 10 --windy-episodes 5 --maze-episodes 3",
         ["td_control.png"],
     ),
+    "cartpole_policy_search": (
+        "--population 50 --generations 2 --episodes 2 --gif-steps 5",
+        ["cartpole_policy_search.png", "cartpole_winner.gif"],
+    ),
     "gymnasium_backend": (
         "--num-envs 16 --steps 5 --gym-steps 3 --learn-steps 30",
         ["gymnasium_backend.png", "frozenlake_policy.gif"],
