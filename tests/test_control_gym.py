@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import gymnasium as gym
@@ -19,6 +20,8 @@ from fastrl.gym import (
     CartPoleVectorEnv,
     MountainCarEnv,
     MountainCarVectorEnv,
+    PendulumEnv,
+    PendulumVectorEnv,
     check_vector_env,
 )
 
@@ -26,26 +29,35 @@ IDS = {
     "CartPole-v1": (CartPoleEnv, CartPoleVectorEnv),
     "MountainCar-v0": (MountainCarEnv, MountainCarVectorEnv),
     "Acrobot-v1": (AcrobotEnv, AcrobotVectorEnv),
+    "Pendulum-v1": (PendulumEnv, PendulumVectorEnv),
 }
 
-# Gymnasium's CartPole declares infinite velocity bounds, and check_env warns
-# about exactly that for Gymnasium's own CartPoleEnv; fastrl declares the same
-# space, so these two messages (and nothing else) are let through.
-_INFINITY = r".*A Box observation space (minimum|maximum) value is (-)?infinity"
+# Gymnasium's CartPole declares infinite velocity bounds and its Pendulum a
+# torque range of [-2, 2], and check_env warns about exactly that for
+# Gymnasium's own environments; fastrl declares the same spaces, so these
+# messages (and nothing else) are let through.
+_GYMNASIUM_OWN = (
+    r".*A Box observation space (minimum|maximum) value is (-)?infinity",
+    r".*For Box action spaces, we recommend using a symmetric and normalized space",
+)
 
 
 def _strict_check_env(env):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        warnings.filterwarnings("ignore", message=_INFINITY)
+        for message in _GYMNASIUM_OWN:
+            warnings.filterwarnings("ignore", message=message)
         check_env(env)
 
 
-def test_gymnasium_own_cartpole_raises_only_the_infinity_warnings():
+@pytest.mark.parametrize("env_id", ["CartPole-v1", "Pendulum-v1"])
+def test_gymnasium_own_envs_raise_the_same_warnings(env_id):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        check_env(gym.make("CartPole-v1").unwrapped, skip_render_check=True)
-    assert caught and all("infinity" in str(w.message) for w in caught)
+        check_env(gym.make(env_id).unwrapped, skip_render_check=True)
+    assert caught
+    for w in caught:
+        assert any(re.match(m, str(w.message)) for m in _GYMNASIUM_OWN), str(w.message)
 
 
 @pytest.mark.parametrize("env_id", IDS)
@@ -60,6 +72,7 @@ def test_spaces_are_gymnasiums(env_id):
     assert ours.observation_space == theirs.observation_space
     assert ours.observation_space.dtype == np.float32
     assert ours.action_space == theirs.action_space
+    assert ours.action_space.dtype == theirs.action_space.dtype
     assert ours.spec.max_episode_steps == theirs.spec.max_episode_steps
     venv = gym.make_vec(f"fastrl/{env_id}", num_envs=3)
     assert venv.single_observation_space == theirs.observation_space
@@ -94,11 +107,11 @@ def _trajectory(env, actions, seed):
 def test_native_equals_sync_vector_env(env_id, mode):
     single, vector = IDS[env_id]
     n, steps = 6, 120
-    gen = np.random.default_rng(0)
-    # Random actions end episodes after ~20 steps: a limit of 15 makes both
-    # terminations and truncations happen.
-    actions = [gen.integers(0, single.TASK.num_actions, size=n) for _ in range(steps)]
+    # Random CartPole actions end episodes after ~20 steps: a limit of 15 makes
+    # both terminations and truncations happen.
     native = vector(n, max_episode_steps=15, autoreset_mode=mode)
+    native.action_space.seed(0)
+    actions = [native.action_space.sample() for _ in range(steps)]
     sync = SyncVectorEnv(
         [lambda: single(max_episode_steps=15) for _ in range(n)], autoreset_mode=mode
     )

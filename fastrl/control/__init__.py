@@ -6,23 +6,25 @@
   over deterministic linear policies, thousands of candidates per generation
   evaluated in one fused parallel kernel.
 * :func:`evaluate_linear`: the returns of given linear policies.
-* :class:`MountainCar` and :class:`Acrobot`: MountainCar-v0's and Acrobot-v1's
-  parameters, stepped with Gymnasium's exact equations (Acrobot with its RK4
-  integrator) by the Gymnasium environments.
+* :class:`MountainCar`, :class:`Acrobot` and :class:`Pendulum`: the parameters
+  of MountainCar-v0, Acrobot-v1 and Pendulum-v1, stepped with Gymnasium's exact
+  equations (Acrobot with its RK4 integrator) by the Gymnasium environments.
 
 The Gymnasium environments (``fastrl/CartPole-v1``, ``fastrl/MountainCar-v0``,
-``fastrl/Acrobot-v1``) live in :mod:`fastrl.gym`.
+``fastrl/Acrobot-v1``, ``fastrl/Pendulum-v1``) live in :mod:`fastrl.gym`.
 """
 
 from fastrl.control.acrobot import Acrobot
 from fastrl.control.cartpole import CartPole
 from fastrl.control.mountain_car import MountainCar
+from fastrl.control.pendulum import Pendulum
 from fastrl.control.search import METHODS, LinearEvaluation, SearchResult, evaluate_linear, search
 
 __all__ = [
     "Acrobot",
     "CartPole",
     "MountainCar",
+    "Pendulum",
     "METHODS",
     "LinearEvaluation",
     "SearchResult",

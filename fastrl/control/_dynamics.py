@@ -212,3 +212,48 @@ def acrobot_step(params, r, s0, s1, s2, s3, action):
     n3 = min(max(n3, -v2), v2)
     terminated = -math.cos(n0) - math.cos(n1 + n0) > 1.0
     return n0, n1, n2, n3, terminated
+
+
+# Pendulum-v1: columns of its parameter rows.
+D_G = 0
+D_M = 1
+D_L = 2
+D_DT = 3
+D_MAX_SPEED = 4
+D_MAX_TORQUE = 5
+NUM_PENDULUM_PARAMS = 6
+_F32_MILLI = np.float32(0.001)
+
+
+@ijit
+def pendulum_reset(key, t, x_init, y_init):
+    """Gymnasium's reset: ``uniform(-[x_init, y_init], [x_init, y_init])`` (theta, theta_dot)."""
+    return (
+        -x_init + (x_init - -x_init) * uniform(key, counter(t, SLOT_RESET)),
+        -y_init + (y_init - -y_init) * uniform(key, counter(t, SLOT_RESET + 1)),
+    )
+
+
+@ijit
+def pendulum_step(params, r, th, thdot, action):
+    """One step of ``PendulumEnv.step`` for a float32 torque: ``(theta, theta_dot, reward)``.
+
+    Gymnasium mixes float32 into the arithmetic: the clipped torque ``u`` stays
+    float32, so ``0.001 * u**2`` and ``3 / (m l^2) * u`` are float32 products
+    (numpy 2 turns the Python factor into float32), added to float64 terms.
+    """
+    max_torque = params[r, D_MAX_TORQUE]
+    u = np.float32(min(max(np.float64(action), -max_torque), max_torque))
+    g = params[r, D_G]
+    m = params[r, D_M]
+    ell = params[r, D_L]
+    dt = params[r, D_DT]
+    pi = math.pi
+    norm = ((th + pi) % (2 * pi)) - pi
+    costs = norm * norm + 0.1 * (thdot * thdot) + np.float64(_F32_MILLI * (u * u))
+    torque_acc = np.float64(np.float32(3.0 / (m * (ell * ell))) * u)
+    newthdot = thdot + (3 * g / (2 * ell) * math.sin(th) + torque_acc) * dt
+    max_speed = params[r, D_MAX_SPEED]
+    newthdot = min(max(newthdot, -max_speed), max_speed)
+    newth = th + newthdot * dt
+    return newth, newthdot, -costs

@@ -13,7 +13,7 @@ environment) and a ``vector_entry_point`` (native vector environment):
 * ``fastrl/Bandit-v0``: a ``BernoulliBandit`` or ``GaussianBandit``
   (``problem=``; 1000 steps);
 * ``fastrl/CartPole-v1`` (500 steps), ``fastrl/MountainCar-v0`` (200
-  steps) and ``fastrl/Acrobot-v1`` (500 steps): Gymnasium's, physical
+  steps), ``fastrl/Acrobot-v1`` (500) and ``fastrl/Pendulum-v1`` (200): Gymnasium's, physical
   parameters as keyword arguments (per sub-environment in the vector form).
 
 The core never imports this module, so ``import fastrl`` does not import
@@ -40,6 +40,8 @@ from fastrl.gym.control_env import (
     CartPoleVectorEnv,
     MountainCarEnv,
     MountainCarVectorEnv,
+    PendulumEnv,
+    PendulumVectorEnv,
 )
 from fastrl.gym.gif import record_gif
 from fastrl.gym.tabular_env import CliffWalkingEnv, FrozenLakeEnv, TabularEnv
@@ -62,6 +64,8 @@ __all__ = [
     "MountainCarVectorEnv",
     "AcrobotEnv",
     "AcrobotVectorEnv",
+    "PendulumEnv",
+    "PendulumVectorEnv",
     "check_vector_env",
     "record_gif",
 ]
@@ -112,6 +116,11 @@ _SPECS = {
         vector_entry_point=f"{_HERE}.control_env:AcrobotVectorEnv",
         max_episode_steps=500,
         reward_threshold=-100.0,
+    ),
+    "fastrl/Pendulum-v1": dict(
+        entry_point=f"{_HERE}.control_env:PendulumEnv",
+        vector_entry_point=f"{_HERE}.control_env:PendulumVectorEnv",
+        max_episode_steps=200,
     ),
 }
 

@@ -41,6 +41,11 @@ class Task:
     render: Callable  # (params row, state row) -> uint8 image
     warn_after_termination: bool = False
     obs_dim: int | None = None  # None: the observation is the state, cast to float32
+    # Continuous tasks: params -> the single Box action space (num_actions is 0);
+    # actions reach the kernel as float32, the space's dtype, as Gymnasium computes.
+    action_space: Callable | None = None
+    # options -> (low, high) of the reset kernel; None: Gymnasium's "low"/"high".
+    reset_options: Callable | None = None
 
     @property
     def obs_size(self) -> int:
@@ -66,7 +71,10 @@ class Sim:
         self.t[idx] = 0
 
     def reset(self, mask, options) -> np.ndarray:
-        self.low, self.high = utils.maybe_parse_reset_bounds(options, *self.task.reset_bounds)
+        if self.task.reset_options is not None:
+            self.low, self.high = self.task.reset_options(options)
+        else:
+            self.low, self.high = utils.maybe_parse_reset_bounds(options, *self.task.reset_bounds)
         obs = np.empty((self.state.shape[0], self.task.obs_size), dtype=np.float32)
         self.task.reset_kernel(
             self.keys, self.state, self.t, self.ep_len, self.needs_reset, self.terminated, mask,
@@ -90,6 +98,29 @@ class Sim:
     def render(self, j: int) -> np.ndarray:
         r = j if self.params.shape[0] > 1 else 0
         return self.task.render(self.params[r], self.state[j])
+
+
+def _single_action_space(task: Task, params: np.ndarray) -> spaces.Space:
+    if task.action_space is not None:
+        return task.action_space(params)
+    return spaces.Discrete(task.num_actions)
+
+
+def _box_actions(actions, n: int, name: str) -> np.ndarray:
+    """Continuous actions of shape ``(n, 1)`` (or ``(1,)`` for one env) as float32 ``(n,)``.
+
+    Out-of-range values are clipped by the dynamics, as in Gymnasium; NaN is refused.
+    """
+    arr = np.asarray(actions)
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype}")
+    if arr.shape not in ((n, 1), (n,)) or (n > 1 and arr.shape == (n,)):
+        want = "(1,)" if name == "action" else f"({n}, 1)"
+        raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
+    arr = np.ascontiguousarray(arr, dtype=np.float32).reshape(n)
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} must not be NaN")
+    return arr
 
 
 def _check_render_mode(render_mode, metadata):
@@ -116,10 +147,11 @@ class ClassicEnv(gym.Env):
         self.physics = physics
         self._limit = _common.episode_limit(max_episode_steps, None)
         self._sim = Sim(self.TASK, physics, 1)
-        self.action_space = spaces.Discrete(self.TASK.num_actions)
+        self.action_space = _single_action_space(self.TASK, self._sim.params)
         self.observation_space = self.TASK.observation_space(self._sim.params)
         self._all = np.ones(1, dtype=np.bool_)
-        self._action = np.zeros(1, dtype=np.int64)
+        continuous = self.TASK.action_space is not None
+        self._action = np.zeros(1, dtype=np.float32 if continuous else np.int64)
         self._final = np.empty((1, self.TASK.obs_size), dtype=np.float32)
         self._seeded = False
         self._warned = False
@@ -141,12 +173,15 @@ class ClassicEnv(gym.Env):
     def step(self, action):
         if not self._seeded:
             raise error.ResetNeeded("call reset before step")
-        if isinstance(action, np.ndarray) and action.shape == ():
-            action = action.item()
-        if isinstance(action, bool) or not isinstance(action, numbers.Integral):
-            raise TypeError(f"action must be an integer, got {action!r}")
-        if not 0 <= action < self.TASK.num_actions:
-            raise ValueError(f"action must lie in [0, {self.TASK.num_actions}), got {action}")
+        if self.TASK.action_space is not None:
+            action = _box_actions(action, 1, "action")[0]
+        else:
+            if isinstance(action, np.ndarray) and action.shape == ():
+                action = action.item()
+            if isinstance(action, bool) or not isinstance(action, numbers.Integral):
+                raise TypeError(f"action must be an integer, got {action!r}")
+            if not 0 <= action < self.TASK.num_actions:
+                raise ValueError(f"action must lie in [0, {self.TASK.num_actions}), got {action}")
         if self.TASK.warn_after_termination and self._sim.terminated[0] and not self._warned:
             gym.logger.warn(
                 "You are calling 'step()' even though this environment has already returned "
@@ -206,7 +241,7 @@ class ClassicVectorEnv(VectorEnv):
         self._sim = Sim(self.TASK, physics, num_envs)
         self.single_observation_space = self.TASK.observation_space(self._sim.params)
         self.observation_space = batch_space(self.single_observation_space, num_envs)
-        self.single_action_space = spaces.Discrete(self.TASK.num_actions)
+        self.single_action_space = _single_action_space(self.TASK, self._sim.params)
         self.action_space = batch_space(self.single_action_space, num_envs)
         self._scratch = np.empty((num_envs, self.TASK.obs_size), dtype=np.float32)
         self._ready = False
@@ -236,7 +271,10 @@ class ClassicVectorEnv(VectorEnv):
         """Step every sub-environment with integer ``actions`` of shape ``(num_envs,)``."""
         if not self._ready:
             raise error.ResetNeeded("call reset before step")
-        actions = _common.check_actions(actions, self.num_envs, self.TASK.num_actions)
+        if self.TASK.action_space is not None:
+            actions = _box_actions(actions, self.num_envs, "actions")
+        else:
+            actions = _common.check_actions(actions, self.num_envs, self.TASK.num_actions)
         if self._mode == MODE_DISABLED and self._sim.needs_reset.any():
             raise error.ResetNeeded(
                 "autoreset is disabled and some sub-environments have finished: "

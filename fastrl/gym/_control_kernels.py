@@ -27,6 +27,8 @@ from fastrl.control._dynamics import (
     cartpole_step,
     mountain_car_reset,
     mountain_car_step,
+    pendulum_reset,
+    pendulum_step,
 )
 from fastrl.gym._kernels import MODE_NEXT_STEP, MODE_SAME_STEP
 
@@ -240,3 +242,65 @@ def _reset_acrobot(keys, state, t, ep_len, needs_reset, terminated, mask, low, h
             needs_reset[i] = False
             terminated[i] = False
         _acrobot_obs(state, i, obs)
+
+
+@ijit
+def _pendulum_obs(state, i, obs):
+    # PendulumEnv._get_obs: [cos theta, sin theta, theta_dot] as float32.
+    obs[i, 0] = np.float32(math.cos(state[i, 0]))
+    obs[i, 1] = np.float32(math.sin(state[i, 0]))
+    obs[i, 2] = np.float32(state[i, 1])
+
+
+@jit
+def _step_pendulum(
+    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
+    obs, rew, term, trunc, final_obs,
+):  # fmt: skip
+    """Step every Pendulum sub-environment once; ``actions`` float32 torques, ``low``/``high``
+    the reset's ``x_init``/``y_init``. The episode ends only by truncation."""
+    multi = params.shape[0] > 1
+    for i in range(state.shape[0]):
+        r = i if multi else 0
+        ti = t[i]
+        if mode == MODE_NEXT_STEP and needs_reset[i]:
+            state[i, 0], state[i, 1] = pendulum_reset(keys[i], ti, low, high)
+            ep_len[i] = 0
+            needs_reset[i] = False
+            _pendulum_obs(state, i, obs)
+            _pendulum_obs(state, i, final_obs)
+            rew[i] = 0.0
+            term[i] = False
+            trunc[i] = False
+            continue
+        th, thdot, reward = pendulum_step(params, r, state[i, 0], state[i, 1], actions[i])
+        state[i, 0] = th
+        state[i, 1] = thdot
+        rew[i] = reward
+        ti += 1
+        el = ep_len[i] + 1
+        cut = max_steps > 0 and el >= max_steps
+        t[i] = ti
+        term[i] = False
+        trunc[i] = cut
+        _pendulum_obs(state, i, final_obs)
+        if cut:
+            if mode == MODE_SAME_STEP:
+                state[i, 0], state[i, 1] = pendulum_reset(keys[i], ti, low, high)
+                el = 0
+            else:
+                needs_reset[i] = True
+        ep_len[i] = el
+        _pendulum_obs(state, i, obs)
+
+
+@jit
+def _reset_pendulum(keys, state, t, ep_len, needs_reset, terminated, mask, low, high, obs):
+    """Reset the Pendulum sub-environments where ``mask``; ``obs`` gets every observation."""
+    for i in range(state.shape[0]):
+        if mask[i]:
+            state[i, 0], state[i, 1] = pendulum_reset(keys[i], t[i], low, high)
+            ep_len[i] = 0
+            needs_reset[i] = False
+            terminated[i] = False
+        _pendulum_obs(state, i, obs)

@@ -1,29 +1,39 @@
 """Gymnasium's classic-control tasks on fastrl's kernels: single ``Env`` and native ``VectorEnv``.
 
-CartPole-v1, MountainCar-v0 and Acrobot-v1. Each is a :class:`~fastrl.gym._classic.Task`
-(physics config, kernels, spaces, renderer) plugged into the shared single and
-vector environments of :mod:`fastrl.gym._classic`.
+CartPole-v1, MountainCar-v0, Acrobot-v1 and Pendulum-v1. Each is a
+:class:`~fastrl.gym._classic.Task` (physics config, kernels, spaces, renderer)
+plugged into the shared single and vector environments of
+:mod:`fastrl.gym._classic`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from gymnasium import spaces
+from gymnasium.envs.classic_control import utils
 
 from fastrl.control import _dynamics as d
 from fastrl.control.acrobot import Acrobot
 from fastrl.control.cartpole import CartPole
 from fastrl.control.mountain_car import MountainCar
+from fastrl.control.pendulum import Pendulum
 from fastrl.gym._classic import ClassicEnv, ClassicVectorEnv, Task
 from fastrl.gym._control_kernels import (
     _reset_acrobot,
     _reset_cartpole,
     _reset_mountain_car,
+    _reset_pendulum,
     _step_acrobot,
     _step_cartpole,
     _step_mountain_car,
+    _step_pendulum,
 )
-from fastrl.gym.control_render import render_acrobot, render_cartpole, render_mountain_car
+from fastrl.gym.control_render import (
+    render_acrobot,
+    render_cartpole,
+    render_mountain_car,
+    render_pendulum,
+)
 
 __all__ = [
     "CartPoleEnv",
@@ -32,6 +42,8 @@ __all__ = [
     "MountainCarVectorEnv",
     "AcrobotEnv",
     "AcrobotVectorEnv",
+    "PendulumEnv",
+    "PendulumVectorEnv",
 ]
 
 
@@ -203,6 +215,40 @@ ACROBOT = Task(
 )
 
 
+def _pendulum_space(params: np.ndarray) -> spaces.Box:
+    high = np.array([1.0, 1.0, params[:, d.D_MAX_SPEED].max()], dtype=np.float32)
+    return spaces.Box(-high, high, dtype=np.float32)
+
+
+def _pendulum_actions(params: np.ndarray) -> spaces.Box:
+    high = np.float32(params[:, d.D_MAX_TORQUE].max())
+    return spaces.Box(low=-high, high=high, shape=(1,), dtype=np.float32)
+
+
+def _pendulum_reset_options(options):
+    # Gymnasium's options: symmetric bounds x_init (theta) and y_init (theta_dot).
+    if options is None:
+        return np.pi, 1.0
+    x = utils.verify_number_and_cast(options.get("x_init", np.pi))
+    y = utils.verify_number_and_cast(options.get("y_init", 1.0))
+    return float(x), float(y)
+
+
+PENDULUM = Task(
+    config=Pendulum,
+    dim=2,
+    num_actions=0,
+    reset_bounds=(np.pi, 1.0),
+    step_kernel=_step_pendulum,
+    reset_kernel=_reset_pendulum,
+    observation_space=_pendulum_space,
+    render=lambda p, s: render_pendulum(s[0]),
+    obs_dim=3,
+    action_space=_pendulum_actions,
+    reset_options=_pendulum_reset_options,
+)
+
+
 class MountainCarEnv(ClassicEnv):
     """Gymnasium's ``MountainCar-v0`` stepped by fastrl's kernel (``fastrl/MountainCar-v0``).
 
@@ -294,3 +340,48 @@ class AcrobotVectorEnv(ClassicVectorEnv):
     """
 
     TASK = ACROBOT
+
+
+class PendulumEnv(ClassicEnv):
+    """Gymnasium's ``Pendulum-v1`` stepped by fastrl's kernel (``fastrl/Pendulum-v1``).
+
+    ## Description
+    Swing a pendulum up from a random position and keep it upright with a
+    bounded torque. Gymnasium's equations and its float32 torque arithmetic
+    (see :class:`fastrl.control.Pendulum`); initial states come from fastrl's
+    addressed draws.
+
+    ## Action Space
+    ``Box(-2, 2, (1,), float32)``: the torque (clipped to ``max_torque``).
+    Actions are taken as float32, the space's dtype.
+
+    ## Observation Space
+    ``Box([-1, -1, -8], [1, 1, 8], (3,), float32)``: ``cos theta``, ``sin theta``,
+    ``theta_dot``.
+
+    ## Rewards
+    ``-(theta^2 + 0.1 theta_dot^2 + 0.001 torque^2)``, theta normalised to ``[-pi, pi)``.
+
+    ## Episode End
+    Never terminated; truncation at 200 steps from the registered spec's
+    ``TimeLimit``, or from ``max_episode_steps``.
+
+    ## Arguments
+    render_mode : {"rgb_array"} or None
+    max_episode_steps : int or None
+    **physics
+        Fields of :class:`fastrl.control.Pendulum` (g, m, l, dt, max_speed, max_torque).
+    """
+
+    TASK = PENDULUM
+
+
+class PendulumVectorEnv(ClassicVectorEnv):
+    """``num_envs`` Pendulum-v1 environments in one numba call (``fastrl/Pendulum-v1``).
+
+    As :class:`PendulumEnv`, batched, with the conventions of
+    :class:`CartPoleVectorEnv`; actions have shape ``(num_envs, 1)``;
+    truncation at ``max_episode_steps`` (None: 200).
+    """
+
+    TASK = PENDULUM

@@ -114,3 +114,20 @@ def render_acrobot(theta1: float, theta2: float, l1: float, l2: float) -> np.nda
         img[_segment(px, py, xa, ya, xb, yb, 0.1 * scale)] = (0, 204, 204)
         img[(px - xa) ** 2 + (py - ya) ** 2 <= (0.1 * scale) ** 2] = (204, 204, 0)
     return img
+
+
+def render_pendulum(theta: float) -> np.ndarray:
+    """An RGB frame, uint8 of shape ``(500, 500, 3)``: the rod from the centre and its axle.
+
+    Gymnasium's geometry: theta 0 points up, positive theta turns counter-clockwise.
+    """
+    dim = 500
+    px, py = _grid(dim, dim)
+    scale = dim / (2.2 * 2)
+    offset = dim // 2
+    img = np.full((dim, dim, 3), 255, dtype=np.uint8)
+    x1 = offset - scale * np.sin(theta)
+    y1 = offset + scale * np.cos(theta)
+    img[_segment(px, py, offset, offset, x1, y1, 0.1 * scale)] = (204, 77, 77)
+    img[(px - offset) ** 2 + (py - offset) ** 2 <= (0.05 * scale) ** 2] = 0
+    return img
