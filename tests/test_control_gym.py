@@ -18,6 +18,8 @@ from fastrl.gym import (
     AcrobotVectorEnv,
     CartPoleEnv,
     CartPoleVectorEnv,
+    ContinuousMountainCarEnv,
+    ContinuousMountainCarVectorEnv,
     MountainCarEnv,
     MountainCarVectorEnv,
     PendulumEnv,
@@ -30,6 +32,7 @@ IDS = {
     "MountainCar-v0": (MountainCarEnv, MountainCarVectorEnv),
     "Acrobot-v1": (AcrobotEnv, AcrobotVectorEnv),
     "Pendulum-v1": (PendulumEnv, PendulumVectorEnv),
+    "MountainCarContinuous-v0": (ContinuousMountainCarEnv, ContinuousMountainCarVectorEnv),
 }
 
 # Gymnasium's CartPole declares infinite velocity bounds and its Pendulum a

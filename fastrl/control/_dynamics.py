@@ -257,3 +257,80 @@ def pendulum_step(params, r, th, thdot, action):
     newthdot = min(max(newthdot, -max_speed), max_speed)
     newth = th + newthdot * dt
     return newth, newthdot, -costs
+
+
+# MountainCarContinuous-v0: columns of its parameter rows.
+C_POWER = 0
+C_MIN_POSITION = 1
+C_MAX_POSITION = 2
+C_MAX_SPEED = 3
+C_GOAL_POSITION = 4
+C_GOAL_VELOCITY = 5
+NUM_CONTINUOUS_MOUNTAIN_CAR_PARAMS = 6
+
+
+@ijit
+def _f32(x):
+    return np.float64(np.float32(x))
+
+
+@ijit
+def continuous_mountain_car_step(params, r, position, velocity, action, first):
+    """One step of ``Continuous_MountainCarEnv.step``: ``(position, velocity, terminated, reward)``.
+
+    Gymnasium stores the state as float32 after every step (float64 after a
+    reset, ``first``) and numpy 2 computes ``float32 op Python float`` in
+    float32, comparisons included; so each quantity here carries whether
+    Gymnasium holds it as a float32 (``*_32``) and is rounded exactly where
+    Gymnasium rounds. ``action`` is the float32 force before clipping.
+    """
+    p32 = not first
+    a = np.float32(action)
+    # force = min(max(a, -1.0), 1.0): a stays float32 unless clipped to a Python float.
+    if np.float32(-1.0) > a:
+        force, f32 = -1.0, False
+    elif np.float32(1.0) < a:
+        force, f32 = 1.0, False
+    else:
+        force, f32 = np.float64(a), True
+    power = params[r, C_POWER]
+    if p32:
+        c = 0.0025 * math.cos(_f32(3.0 * position))
+    else:
+        c = 0.0025 * math.cos(3 * position)
+    if f32:
+        term = np.float64(np.float32(a * np.float32(power)) - np.float32(c))
+    else:
+        term = force * power - c
+    if p32:  # float32 velocity: float32 + (float32 or Python float) stays float32
+        velocity = _f32(np.float32(velocity) + np.float32(term))
+        v32 = True
+    else:
+        velocity = velocity + term
+        v32 = False
+    max_speed = params[r, C_MAX_SPEED]
+    lim = _f32(max_speed) if v32 else max_speed
+    if velocity > lim:
+        velocity, v32 = max_speed, False
+    lim = _f32(-max_speed) if v32 else -max_speed
+    if velocity < lim:
+        velocity, v32 = -max_speed, False
+    if p32:
+        position = _f32(np.float32(position) + np.float32(velocity))
+    else:
+        position = position + velocity
+    max_position = params[r, C_MAX_POSITION]
+    if position > (_f32(max_position) if p32 else max_position):
+        position, p32 = max_position, False
+    min_position = params[r, C_MIN_POSITION]
+    if position < (_f32(min_position) if p32 else min_position):
+        position, p32 = min_position, False
+    if position == (_f32(min_position) if p32 else min_position) and velocity < 0:
+        velocity, v32 = 0.0, False
+    goal_v = params[r, C_GOAL_VELOCITY]
+    terminated = position >= (
+        _f32(params[r, C_GOAL_POSITION]) if p32 else params[r, C_GOAL_POSITION]
+    ) and velocity >= (_f32(goal_v) if v32 else goal_v)
+    reward = 100.0 if terminated else 0.0
+    reward -= math.pow(np.float64(a), 2) * 0.1
+    return _f32(position), _f32(velocity), terminated, reward

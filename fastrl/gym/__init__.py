@@ -13,7 +13,8 @@ environment) and a ``vector_entry_point`` (native vector environment):
 * ``fastrl/Bandit-v0``: a ``BernoulliBandit`` or ``GaussianBandit``
   (``problem=``; 1000 steps);
 * ``fastrl/CartPole-v1`` (500 steps), ``fastrl/MountainCar-v0`` (200
-  steps), ``fastrl/Acrobot-v1`` (500) and ``fastrl/Pendulum-v1`` (200): Gymnasium's, physical
+  steps), ``fastrl/MountainCarContinuous-v0`` (999), ``fastrl/Acrobot-v1``
+  (500) and ``fastrl/Pendulum-v1`` (200): Gymnasium's, physical
   parameters as keyword arguments (per sub-environment in the vector form).
 
 The core never imports this module, so ``import fastrl`` does not import
@@ -38,6 +39,8 @@ from fastrl.gym.control_env import (
     AcrobotVectorEnv,
     CartPoleEnv,
     CartPoleVectorEnv,
+    ContinuousMountainCarEnv,
+    ContinuousMountainCarVectorEnv,
     MountainCarEnv,
     MountainCarVectorEnv,
     PendulumEnv,
@@ -66,6 +69,8 @@ __all__ = [
     "AcrobotVectorEnv",
     "PendulumEnv",
     "PendulumVectorEnv",
+    "ContinuousMountainCarEnv",
+    "ContinuousMountainCarVectorEnv",
     "check_vector_env",
     "record_gif",
 ]
@@ -110,6 +115,12 @@ _SPECS = {
         vector_entry_point=f"{_HERE}.control_env:MountainCarVectorEnv",
         max_episode_steps=200,
         reward_threshold=-110.0,
+    ),
+    "fastrl/MountainCarContinuous-v0": dict(
+        entry_point=f"{_HERE}.control_env:ContinuousMountainCarEnv",
+        vector_entry_point=f"{_HERE}.control_env:ContinuousMountainCarVectorEnv",
+        max_episode_steps=999,
+        reward_threshold=90.0,
     ),
     "fastrl/Acrobot-v1": dict(
         entry_point=f"{_HERE}.control_env:AcrobotEnv",

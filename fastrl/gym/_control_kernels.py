@@ -25,6 +25,7 @@ from fastrl.control._dynamics import (
     acrobot_step,
     cartpole_reset,
     cartpole_step,
+    continuous_mountain_car_step,
     mountain_car_reset,
     mountain_car_step,
     pendulum_reset,
@@ -304,3 +305,50 @@ def _reset_pendulum(keys, state, t, ep_len, needs_reset, terminated, mask, low, 
             needs_reset[i] = False
             terminated[i] = False
         _pendulum_obs(state, i, obs)
+
+
+@jit
+def _step_continuous_mountain_car(
+    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
+    obs, rew, term, trunc, final_obs,
+):  # fmt: skip
+    """Step every MountainCarContinuous sub-environment once; ``actions`` float32 forces."""
+    multi = params.shape[0] > 1
+    for i in range(state.shape[0]):
+        r = i if multi else 0
+        ti = t[i]
+        if mode == MODE_NEXT_STEP and needs_reset[i]:
+            state[i, 0], state[i, 1] = mountain_car_reset(keys[i], ti, low, high)
+            ep_len[i] = 0
+            needs_reset[i] = False
+            terminated[i] = False
+            _write_obs(state, i, obs)
+            _write_obs(state, i, final_obs)
+            rew[i] = 0.0
+            term[i] = False
+            trunc[i] = False
+            continue
+        # A state straight from a reset is float64 in Gymnasium, float32 after any step.
+        position, velocity, done, reward = continuous_mountain_car_step(
+            params, r, state[i, 0], state[i, 1], actions[i], ep_len[i] == 0
+        )
+        state[i, 0] = position
+        state[i, 1] = velocity
+        rew[i] = reward
+        terminated[i] = terminated[i] or done
+        ti += 1
+        el = ep_len[i] + 1
+        cut = max_steps > 0 and el >= max_steps
+        t[i] = ti
+        term[i] = done
+        trunc[i] = cut
+        _write_obs(state, i, final_obs)
+        if done or cut:
+            if mode == MODE_SAME_STEP:
+                state[i, 0], state[i, 1] = mountain_car_reset(keys[i], ti, low, high)
+                terminated[i] = False
+                el = 0
+            else:
+                needs_reset[i] = True
+        ep_len[i] = el
+        _write_obs(state, i, obs)

@@ -1,38 +1,21 @@
 """Gymnasium's classic-control tasks on fastrl's kernels: single ``Env`` and native ``VectorEnv``.
 
-CartPole-v1, MountainCar-v0, Acrobot-v1 and Pendulum-v1. Each is a
-:class:`~fastrl.gym._classic.Task` (physics config, kernels, spaces, renderer)
+CartPole-v1, MountainCar-v0, MountainCarContinuous-v0, Acrobot-v1 and
+Pendulum-v1. Each is a :class:`~fastrl.gym._classic.Task`
+(:mod:`fastrl.gym._control_tasks`: physics config, kernels, spaces, renderer)
 plugged into the shared single and vector environments of
 :mod:`fastrl.gym._classic`.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from gymnasium import spaces
-from gymnasium.envs.classic_control import utils
-
-from fastrl.control import _dynamics as d
-from fastrl.control.acrobot import Acrobot
-from fastrl.control.cartpole import CartPole
-from fastrl.control.mountain_car import MountainCar
-from fastrl.control.pendulum import Pendulum
-from fastrl.gym._classic import ClassicEnv, ClassicVectorEnv, Task
-from fastrl.gym._control_kernels import (
-    _reset_acrobot,
-    _reset_cartpole,
-    _reset_mountain_car,
-    _reset_pendulum,
-    _step_acrobot,
-    _step_cartpole,
-    _step_mountain_car,
-    _step_pendulum,
-)
-from fastrl.gym.control_render import (
-    render_acrobot,
-    render_cartpole,
-    render_mountain_car,
-    render_pendulum,
+from fastrl.gym._classic import ClassicEnv, ClassicVectorEnv
+from fastrl.gym._control_tasks import (
+    ACROBOT,
+    CARTPOLE,
+    CONTINUOUS_MOUNTAIN_CAR,
+    MOUNTAIN_CAR,
+    PENDULUM,
 )
 
 __all__ = [
@@ -40,70 +23,13 @@ __all__ = [
     "CartPoleVectorEnv",
     "MountainCarEnv",
     "MountainCarVectorEnv",
+    "ContinuousMountainCarEnv",
+    "ContinuousMountainCarVectorEnv",
     "AcrobotEnv",
     "AcrobotVectorEnv",
     "PendulumEnv",
     "PendulumVectorEnv",
 ]
-
-
-def _cartpole_space(params: np.ndarray) -> spaces.Box:
-    # Gymnasium's bounds; with per-environment thresholds, the widest.
-    high = np.array(
-        [
-            params[:, d.P_X_THRESHOLD].max() * 2,
-            np.inf,
-            params[:, d.P_THETA_THRESHOLD].max() * 2,
-            np.inf,
-        ],
-        dtype=np.float32,
-    )
-    return spaces.Box(-high, high, dtype=np.float32)
-
-
-def _mountain_car_space(params: np.ndarray) -> spaces.Box:
-    # Gymnasium's float32 bounds; with per-environment limits, the widest.
-    low = np.array(
-        [params[:, d.M_MIN_POSITION].min(), -params[:, d.M_MAX_SPEED].max()], dtype=np.float32
-    )
-    high = np.array(
-        [params[:, d.M_MAX_POSITION].max(), params[:, d.M_MAX_SPEED].max()], dtype=np.float32
-    )
-    return spaces.Box(low, high, dtype=np.float32)
-
-
-def _acrobot_space(params: np.ndarray) -> spaces.Box:
-    high = np.array(
-        [1.0, 1.0, 1.0, 1.0, params[:, d.A_MAX_VEL_1].max(), params[:, d.A_MAX_VEL_2].max()],
-        dtype=np.float32,
-    )
-    return spaces.Box(-high, high, dtype=np.float32)
-
-
-CARTPOLE = Task(
-    config=CartPole,
-    dim=4,
-    num_actions=2,
-    reset_bounds=(-0.05, 0.05),
-    step_kernel=_step_cartpole,
-    reset_kernel=_reset_cartpole,
-    observation_space=_cartpole_space,
-    render=lambda p, s: render_cartpole(s[0], s[2], p[d.P_LENGTH], p[d.P_X_THRESHOLD]),
-    warn_after_termination=True,
-)
-
-MOUNTAIN_CAR = Task(
-    config=MountainCar,
-    dim=2,
-    num_actions=3,
-    reset_bounds=(-0.6, -0.4),
-    step_kernel=_step_mountain_car,
-    reset_kernel=_reset_mountain_car,
-    observation_space=_mountain_car_space,
-    render=lambda p, s: render_mountain_car(
-        s[0], p[d.M_MIN_POSITION], p[d.M_MAX_POSITION], p[d.M_GOAL_POSITION]
-    ),
-)
 
 
 class CartPoleEnv(ClassicEnv):
@@ -200,53 +126,6 @@ class CartPoleVectorEnv(ClassicVectorEnv):
     """
 
     TASK = CARTPOLE
-
-
-ACROBOT = Task(
-    config=Acrobot,
-    dim=4,
-    num_actions=3,
-    reset_bounds=(-0.1, 0.1),
-    step_kernel=_step_acrobot,
-    reset_kernel=_reset_acrobot,
-    observation_space=_acrobot_space,
-    render=lambda p, s: render_acrobot(s[0], s[1], p[d.A_LINK_LENGTH_1], p[d.A_LINK_LENGTH_2]),
-    obs_dim=6,
-)
-
-
-def _pendulum_space(params: np.ndarray) -> spaces.Box:
-    high = np.array([1.0, 1.0, params[:, d.D_MAX_SPEED].max()], dtype=np.float32)
-    return spaces.Box(-high, high, dtype=np.float32)
-
-
-def _pendulum_actions(params: np.ndarray) -> spaces.Box:
-    high = np.float32(params[:, d.D_MAX_TORQUE].max())
-    return spaces.Box(low=-high, high=high, shape=(1,), dtype=np.float32)
-
-
-def _pendulum_reset_options(options):
-    # Gymnasium's options: symmetric bounds x_init (theta) and y_init (theta_dot).
-    if options is None:
-        return np.pi, 1.0
-    x = utils.verify_number_and_cast(options.get("x_init", np.pi))
-    y = utils.verify_number_and_cast(options.get("y_init", 1.0))
-    return float(x), float(y)
-
-
-PENDULUM = Task(
-    config=Pendulum,
-    dim=2,
-    num_actions=0,
-    reset_bounds=(np.pi, 1.0),
-    step_kernel=_step_pendulum,
-    reset_kernel=_reset_pendulum,
-    observation_space=_pendulum_space,
-    render=lambda p, s: render_pendulum(s[0]),
-    obs_dim=3,
-    action_space=_pendulum_actions,
-    reset_options=_pendulum_reset_options,
-)
 
 
 class MountainCarEnv(ClassicEnv):
@@ -385,3 +264,45 @@ class PendulumVectorEnv(ClassicVectorEnv):
     """
 
     TASK = PENDULUM
+
+
+class ContinuousMountainCarEnv(ClassicEnv):
+    """Gymnasium's ``MountainCarContinuous-v0`` (``fastrl/MountainCarContinuous-v0``).
+
+    ## Description
+    :class:`MountainCarEnv` with a continuous force; Gymnasium's float32
+    state and arithmetic reproduced bit for bit (see
+    :class:`fastrl.control.ContinuousMountainCar`).
+
+    ## Action Space
+    ``Box(-1, 1, (1,), float32)``: the force, clipped to [-1, 1]; taken as float32.
+
+    ## Observation Space
+    ``Box([-1.2, -0.07], [0.6, 0.07], (2,), float32)``: position and velocity.
+
+    ## Rewards
+    100 on reaching the goal, minus ``0.1 force^2`` (of the unclipped action) every step.
+
+    ## Episode End
+    Terminated when ``position >= 0.45`` (and ``velocity >= goal_velocity``);
+    truncation at 999 steps from the spec's ``TimeLimit`` or ``max_episode_steps``.
+
+    ## Arguments
+    render_mode : {"rgb_array"} or None
+    max_episode_steps : int or None
+    **physics
+        Fields of :class:`fastrl.control.ContinuousMountainCar`.
+    """
+
+    TASK = CONTINUOUS_MOUNTAIN_CAR
+
+
+class ContinuousMountainCarVectorEnv(ClassicVectorEnv):
+    """``num_envs`` MountainCarContinuous-v0 environments in one numba call.
+
+    As :class:`ContinuousMountainCarEnv`, batched, with the conventions of
+    :class:`CartPoleVectorEnv`; actions have shape ``(num_envs, 1)``;
+    truncation at ``max_episode_steps`` (None: 999).
+    """
+
+    TASK = CONTINUOUS_MOUNTAIN_CAR
