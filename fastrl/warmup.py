@@ -76,5 +76,9 @@ def warmup(verbose: bool = False) -> float:
         for exploration in ("epsilon_greedy", "softmax"):
             say(f"train: {cls.__name__}, {exploration}")
             train(mdp, cls(exploration=exploration), runs=2, episodes=2)
+    from fastrl.control import search
+
+    say("control: linear-policy search")
+    search("CartPole-v1", "cem", population=2, generations=1, episodes=1, eval_episodes=2)
     say("done")
     return time.perf_counter() - start
