@@ -51,6 +51,10 @@ def _step_cartpole(
     (only the single environment allows it, as Gymnasium's ``CartPoleEnv`` does)
     returns reward 0.
     """
+    # Measured with 4096 environments: a first pass computing the physics of
+    # two environments per iteration into a scratch array (the lockstep that
+    # makes the search kernel 1.6x faster), then this bookkeeping loop, was
+    # slower (34 vs 40 M env-steps/s): the extra pass costs more than it hides.
     multi = params.shape[0] > 1
     for i in range(state.shape[0]):
         r = i if multi else 0
