@@ -25,6 +25,7 @@ from fastrl.gym import (
     PendulumEnv,
     PendulumVectorEnv,
     check_vector_env,
+    record_gif,
 )
 
 IDS = {
@@ -202,3 +203,12 @@ def test_render_rgb_array(env_id):
     venv.reset(seed=0)
     frames = venv.render()
     assert len(frames) == 2 and frames[0].shape == frame.shape
+
+
+@pytest.mark.parametrize("env_id", IDS)
+def test_record_gif(env_id, tmp_path):
+    single, _ = IDS[env_id]
+    env = single(render_mode="rgb_array")
+    path = tmp_path / "run.gif"
+    frames = record_gif(env, lambda obs: env.action_space.sample(), path, max_steps=3)
+    assert frames == 4 and path.stat().st_size > 1000
