@@ -1,4 +1,4 @@
-"""CartPole-v1: fused linear-policy rollouts and the Gymnasium face, against Gymnasium's numpy env.
+"""Classic control: fused CartPole rollouts and the Gymnasium face, against Gymnasium in the same run.
 
 Headline: environment steps per second. Fused: ``evaluate_linear`` on 4096
 random-search candidates x 10 episodes (one parallel kernel: rollouts, policy
@@ -6,7 +6,9 @@ and returns). Baseline in the same group: Gymnasium's numpy
 ``CartPoleVectorEnv`` at 65,536 envs (its best batch size) with one linear
 policy per env, actions computed in numpy. Python API: ``make_vec
 ("fastrl/CartPole-v1", num_envs=4096)`` stepped with numpy actions against
-``CartPoleVectorEnv`` at the same size. Workloads are ``fastrl._bench``'s.
+``CartPoleVectorEnv`` at the same size. The other classic-control tasks:
+``make_vec`` with 4096 envs against Gymnasium's own env stepped from Python
+(target: 20x). Workloads are ``fastrl._bench``'s.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from __future__ import annotations
 import pytest
 
 from fastrl._bench import (
+    CLASSIC_IDS,
     cartpole_fastrl,
     cartpole_gymnasium,
+    classic_fastrl,
+    classic_gymnasium,
     gym_cartpole_fastrl,
     gym_cartpole_gymnasium,
     machine_info,
@@ -51,3 +56,15 @@ def test_cartpole_make_vec(benchmark):
 @pytest.mark.benchmark(group="gym-cartpole")
 def test_cartpole_gymnasium_same_size(benchmark):
     _bench(benchmark, gym_cartpole_gymnasium, 1.0)
+
+
+@pytest.mark.parametrize("env_id", CLASSIC_IDS)
+def test_classic_make_vec(benchmark, env_id):
+    benchmark.group = f"gym-{env_id}"
+    _bench(benchmark, classic_fastrl(env_id), 1.0)
+
+
+@pytest.mark.parametrize("env_id", CLASSIC_IDS)
+def test_classic_gymnasium_from_python(benchmark, env_id):
+    benchmark.group = f"gym-{env_id}"
+    _bench(benchmark, classic_gymnasium(env_id), 1.0)

@@ -197,6 +197,59 @@ def gym_cartpole_gymnasium(scale: float = 1.0):
     return _stepping(CartPoleVectorEnv(num_envs=num_envs), num_envs, steps, 2)
 
 
+#: the other classic-control tasks: fastrl's make_vec against Gymnasium's own env from Python
+CLASSIC_IDS = ("MountainCar-v0", "MountainCarContinuous-v0", "Acrobot-v1", "Pendulum-v1")
+
+
+def _classic_actions(space, num_envs: int):
+    space.seed(0)
+    return [np.stack([space.sample() for _ in range(num_envs)]) for _ in range(16)]
+
+
+def classic_fastrl(env_id: str):
+    """make_vec(f"fastrl/{env_id}", num_envs=4096), random actions drawn beforehand."""
+
+    def make(scale: float = 1.0):
+        import gymnasium as gym
+
+        import fastrl.gym  # noqa: F401  (registers the ids)
+
+        num_envs, steps = 4096, max(int(200 * scale), 5)
+        env = gym.make_vec(f"fastrl/{env_id}", num_envs=num_envs)
+        actions = _classic_actions(env.single_action_space, num_envs)
+        env.reset(seed=0)
+
+        def call():
+            for i in range(steps):
+                env.step(actions[i % 16])
+
+        return num_envs * steps, call
+
+    return make
+
+
+def classic_gymnasium(env_id: str):
+    """Gymnasium's own ``gym.make(env_id)`` stepped from Python, resets included."""
+
+    def make(scale: float = 1.0):
+        import gymnasium as gym
+
+        steps = max(int(20_000 * scale), 200)
+        env = gym.make(env_id)
+        actions = _classic_actions(env.action_space, 16)[0]
+        env.reset(seed=0)
+
+        def call():
+            for i in range(steps):
+                _, _, term, trunc, _ = env.step(actions[i % 16])
+                if term or trunc:
+                    env.reset()
+
+        return steps, call
+
+    return make
+
+
 def machine_info() -> dict:
     """Threads and numba's threading layer (None before any parallel kernel has run)."""
     import numba
@@ -333,4 +386,16 @@ GROUPS = [
         3.0,
         "env-steps",
     ),
+] + [
+    Group(
+        f"gym-{env_id.split('-')[0].lower()}",
+        f"make_vec fastrl/{env_id}, 4096 envs, random actions",
+        classic_fastrl(env_id),
+        classic_gymnasium(env_id),
+        f"Gymnasium {env_id} from Python",
+        None,
+        20.0,
+        "env-steps",
+    )
+    for env_id in CLASSIC_IDS
 ]
