@@ -1,4 +1,4 @@
-"""Classic control: fused CartPole rollouts and the Gymnasium face, against Gymnasium in the same run.
+"""Classic control: fused CartPole rollouts and the Gymnasium face, against Gymnasium, one run.
 
 Headline: environment steps per second. Fused: ``evaluate_linear`` on 4096
 random-search candidates x 10 episodes (one parallel kernel: rollouts, policy
