@@ -79,6 +79,8 @@ def warmup(verbose: bool = False) -> float:
     from fastrl.control import search
 
     say("control: linear-policy search")
-    search("CartPole-v1", "cem", population=2, generations=1, episodes=1, eval_episodes=2)
+    for policy in ("linear", "softmax"):
+        search("CartPole-v1", "cem", population=2, generations=1, episodes=1, eval_episodes=2,
+               policy=policy)  # fmt: skip
     say("done")
     return time.perf_counter() - start

@@ -109,3 +109,39 @@ def test_validation():
         evaluate_linear("CartPole-v1", [[np.nan, 0, 0, 0]])
     with pytest.raises(ValueError, match="episodes"):
         evaluate_linear("CartPole-v1", [0, 0, 1, 1], episodes=0)
+
+
+def test_softmax_policy_search_solves_cartpole():
+    res = search("CartPole-v1", "hill_climbing", policy="softmax", seed=0)
+    assert res.solved and res.mean_return >= 475.0
+
+
+def test_sharp_softmax_is_the_deterministic_policy():
+    # With weights scaled by 1e9 the push-right probability is 0 or 1 (to
+    # within 1e-300), so the stochastic policy acts as the deterministic one.
+    w = np.random.default_rng(1).uniform(-1, 1, size=(50, 4))
+    hard = evaluate_linear("CartPole-v1", w, episodes=5, seed=2)
+    soft = evaluate_linear("CartPole-v1", w * 1e9, episodes=5, seed=2, policy="softmax")
+    np.testing.assert_array_equal(hard.mean, soft.mean)
+    flat = evaluate_linear("CartPole-v1", np.zeros((1, 4)), episodes=200, seed=2, policy="softmax")
+    assert 15 < flat.mean[0] < 30  # a coin flip each step balances for ~22 steps
+
+
+def test_softmax_is_deterministic_and_batch_independent():
+    w = np.random.default_rng(3).normal(size=(40, 4)) * 5
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = evaluate_linear("CartPole-v1", w, episodes=6, seed=4, policy="softmax")
+    finally:
+        numba.set_num_threads(threads)
+    two = evaluate_linear("CartPole-v1", w, episodes=6, seed=4, policy="softmax")
+    part = evaluate_linear("CartPole-v1", w[5:9], episodes=6, seed=4, policy="softmax")
+    np.testing.assert_array_equal(one.mean, two.mean)
+    np.testing.assert_array_equal(two.mean[5:9], part.mean)
+    other = evaluate_linear("CartPole-v1", w, episodes=6, seed=5, policy="softmax")
+    assert not np.array_equal(other.mean, two.mean)
+    with pytest.raises(ValueError, match="policy"):
+        evaluate_linear("CartPole-v1", w, policy="greedy")
+    with pytest.raises(ValueError, match="policy"):
+        search(policy="gaussian")

@@ -3,7 +3,7 @@
 * :class:`CartPole`: CartPole-v1's physical parameters (per run if wanted),
   stepped with Gymnasium's exact equations by every kernel of the family.
 * :func:`search`: random search, hill climbing and the cross-entropy method
-  over deterministic linear policies, thousands of candidates per generation
+  over deterministic linear (or softmax-linear) policies, thousands of candidates per generation
   evaluated in one fused parallel kernel.
 * :func:`evaluate_linear`: the returns of given linear policies.
 * :class:`MountainCar`, :class:`ContinuousMountainCar`, :class:`Acrobot` and

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fastrl.control._kernels import DRAW_NORMAL, DRAW_UNIFORM, _draw_candidates, _evaluate_linear
+from fastrl.control._kernels import DRAW_NORMAL, DRAW_UNIFORM, _draw_candidates, evaluate_kernel
 from fastrl.control.cartpole import CartPole
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, STREAM_EXTRA, check_seed, stream_roots
 from fastrl.validation import check_array, check_int, check_real
 
-__all__ = ["METHODS", "LinearEvaluation", "SearchResult", "evaluate_linear", "search"]
+__all__ = ["METHODS", "POLICIES", "LinearEvaluation", "SearchResult", "evaluate_linear", "search"]
 
 #: the search methods of :func:`search`
 METHODS = ("random", "hill_climbing", "cem")
@@ -33,10 +33,20 @@ def _task(task) -> CartPole:
     return task
 
 
-def _evaluate(params, weights, root, first, episodes, max_steps):
+#: the policy families of :func:`search` and :func:`evaluate_linear`
+POLICIES = ("linear", "softmax")
+
+
+def _check_policy(policy) -> bool:
+    if policy not in POLICIES:
+        raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
+    return policy == "softmax"
+
+
+def _evaluate(params, weights, softmax, root, first, episodes, max_steps):
     mean = np.zeros(weights.shape[0])
     m2 = np.zeros(weights.shape[0])
-    _evaluate_linear(
+    evaluate_kernel(softmax)(
         params, weights, root, first, episodes, max_steps, _RESET_LOW, _RESET_HIGH, BLOCK_SIZE,
         mean, m2,
     )  # fmt: skip
@@ -67,8 +77,10 @@ class LinearEvaluation:
     env_steps: int
 
 
-def evaluate_linear(task, weights, *, episodes: int = 100, seed: int = 0) -> LinearEvaluation:
-    """Evaluate deterministic linear policies ``action = int(w @ obs > 0)`` in one fused kernel.
+def evaluate_linear(
+    task, weights, *, episodes: int = 100, seed: int = 0, policy: str = "linear"
+) -> LinearEvaluation:
+    """Evaluate linear policies ``action = int(w @ obs > 0)`` in one fused kernel.
 
     Parameters
     ----------
@@ -77,6 +89,9 @@ def evaluate_linear(task, weights, *, episodes: int = 100, seed: int = 0) -> Lin
     episodes : int
         Episodes per policy; every policy meets the same initial states.
     seed : int
+    policy : {"linear", "softmax"}
+        ``"softmax"``: the stochastic policy pushing right with probability
+        ``1 / (1 + exp(-w @ obs))`` (softmax over the logits ``(0, w @ obs)``).
 
     Returns
     -------
@@ -95,8 +110,9 @@ def evaluate_linear(task, weights, *, episodes: int = 100, seed: int = 0) -> Lin
         raise ValueError(f"weights must have {NUM_WEIGHTS} columns, got shape {np.shape(weights)}")
     episodes = check_int("episodes", episodes, low=1)
     seed = check_seed(seed)
+    softmax = _check_policy(policy)
     root = stream_roots(seed)[STREAM_EXTRA]
-    mean, m2 = _evaluate(task.params(), w, root, 0, episodes, task.max_episode_steps)
+    mean, m2 = _evaluate(task.params(), w, softmax, root, 0, episodes, task.max_episode_steps)
     steps = int(round(mean.sum() * episodes))
     return LinearEvaluation(mean, _se(m2, episodes), episodes, seed, steps)
 
@@ -164,8 +180,9 @@ def search(
     elite_frac: float = 0.1,
     noise: float = 0.0,
     seed: int = 0,
+    policy: str = "linear",
 ) -> SearchResult:
-    """Search deterministic linear policies ``action = int(w @ obs > 0)`` for CartPole.
+    """Search linear policies for CartPole: ``action = int(w @ obs > 0)`` or softmax-linear.
 
     Each generation evaluates ``population`` candidate weight vectors on the same
     ``episodes`` episodes with one fused parallel kernel (rollouts, policy and
@@ -195,6 +212,9 @@ def search(
     noise : float, >= 0
         CEM only.
     seed : int
+    policy : {"linear", "softmax"}
+        Deterministic ``int(w @ obs > 0)`` or the softmax-linear policy of
+        :func:`evaluate_linear` (scored, and finally evaluated, stochastically).
 
     Returns
     -------
@@ -218,6 +238,7 @@ def search(
     elite_frac = check_real("elite_frac", elite_frac, low=0.0, high=1.0, low_open=True)
     noise = check_real("noise", noise, low=0.0)
     seed = check_seed(seed)
+    softmax = _check_policy(policy)
     roots = stream_roots(seed)
     params, limit = task.params(), task.max_episode_steps
     center = np.zeros(NUM_WEIGHTS)
@@ -232,7 +253,9 @@ def search(
         _draw_candidates(roots[STREAM_AGENT], g, kind, center, spread, cand)
         if method != "random" and g > 0:
             cand[0] = center
-        score, _ = _evaluate(params, cand, roots[STREAM_ENV], g * episodes, episodes, limit)
+        score, _ = _evaluate(
+            params, cand, softmax, roots[STREAM_ENV], g * episodes, episodes, limit
+        )
         steps += score.sum() * episodes
         top = int(np.argmax(score))
         if score[top] > best_score:
@@ -244,7 +267,9 @@ def search(
             elite = cand[np.argsort(-score, kind="stable")[:num_elite]]
             center = elite.mean(axis=0)
             spread = elite.std(axis=0) + noise
-    mean, m2 = _evaluate(params, best_w[None, :], roots[STREAM_EXTRA], 0, eval_episodes, limit)
+    mean, m2 = _evaluate(
+        params, best_w[None, :], softmax, roots[STREAM_EXTRA], 0, eval_episodes, limit
+    )
     steps += mean[0] * eval_episodes
     return SearchResult(
         weights=best_w,
