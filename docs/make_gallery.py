@@ -30,6 +30,7 @@ EXAMPLES = {
     "markov_agent": ([], "markov_agent.png"),
     "td_control": ([], "td_control.png"),
     "gymnasium_backend": ([], "gymnasium_backend.png"),
+    "cartpole_policy_search": ([], "cartpole_policy_search.png"),
 }
 
 

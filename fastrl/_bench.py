@@ -113,10 +113,10 @@ def evaluate_gymnasium(scale: float = 1.0):
     return policies.shape[0] * 100, lambda: gymnasium_evaluate_loop(policies, 100)
 
 
-def _stepping(env, num_envs: int, steps: int):
+def _stepping(env, num_envs: int, steps: int, num_actions: int = 4):
     """Reset ``env`` and return (env-steps, a call that steps it with fixed random actions)."""
     gen = np.random.default_rng(0)
-    actions = [gen.integers(0, 4, size=num_envs) for _ in range(16)]
+    actions = [gen.integers(0, num_actions, size=num_envs) for _ in range(16)]
     env.reset(seed=0)
 
     def call():
@@ -222,6 +222,110 @@ def cluster_sweep(scale: float = 1.0):
 def local_sweep(scale: float = 1.0):
     """The same sweep on this process's numba threads."""
     return _cluster_sweep(scale, None)
+
+
+def _cartpole_weights(n: int) -> np.ndarray:
+    # The random-search distribution: most candidates fall within a few dozen
+    # steps, some balance for all 500.
+    return np.random.default_rng(0).uniform(-1.0, 1.0, size=(n, 4))
+
+
+def cartpole_fastrl(scale: float = 1.0):
+    """4096 linear CartPole policies x 10 episodes in one fused kernel (env-steps)."""
+    from fastrl.control import evaluate_linear
+
+    weights = _cartpole_weights(max(int(4096 * scale), 64))
+    return None, lambda: evaluate_linear("CartPole-v1", weights, episodes=10).env_steps
+
+
+def cartpole_gymnasium(scale: float = 1.0):
+    """Gymnasium's numpy CartPoleVectorEnv, 65,536 envs, one linear policy per env."""
+    from gymnasium.envs.classic_control.cartpole import CartPoleVectorEnv
+
+    num_envs, steps = max(int(65_536 * scale), 64), max(int(100 * scale), 5)
+    env = CartPoleVectorEnv(num_envs=num_envs)
+    weights = _cartpole_weights(num_envs)
+    env.reset(seed=0)
+
+    def call():
+        obs, _ = env.reset(seed=0)
+        for _ in range(steps):
+            actions = (np.einsum("ij,ij->i", obs, weights) > 0).astype(np.int64)
+            obs = env.step(actions)[0]
+
+    return num_envs * steps, call
+
+
+def gym_cartpole_fastrl(scale: float = 1.0):
+    """make_vec("fastrl/CartPole-v1", num_envs=4096), random numpy actions (env-steps)."""
+    import gymnasium as gym
+
+    import fastrl.gym  # noqa: F401  (registers the ids)
+
+    num_envs, steps = 4096, max(int(500 * scale), 5)
+    env = gym.make_vec("fastrl/CartPole-v1", num_envs=num_envs)
+    return _stepping(env, num_envs, steps, 2)
+
+
+def gym_cartpole_gymnasium(scale: float = 1.0):
+    """Gymnasium's numpy CartPoleVectorEnv at the same num_envs."""
+    from gymnasium.envs.classic_control.cartpole import CartPoleVectorEnv
+
+    num_envs, steps = 4096, max(int(500 * scale), 5)
+    return _stepping(CartPoleVectorEnv(num_envs=num_envs), num_envs, steps, 2)
+
+
+#: the other classic-control tasks: fastrl's make_vec against Gymnasium's own env from Python
+CLASSIC_IDS = ("MountainCar-v0", "MountainCarContinuous-v0", "Acrobot-v1", "Pendulum-v1")
+
+
+def _classic_actions(space, num_envs: int):
+    space.seed(0)
+    return [np.stack([space.sample() for _ in range(num_envs)]) for _ in range(16)]
+
+
+def classic_fastrl(env_id: str):
+    """make_vec(f"fastrl/{env_id}", num_envs=4096), random actions drawn beforehand."""
+
+    def make(scale: float = 1.0):
+        import gymnasium as gym
+
+        import fastrl.gym  # noqa: F401  (registers the ids)
+
+        num_envs, steps = 4096, max(int(200 * scale), 5)
+        env = gym.make_vec(f"fastrl/{env_id}", num_envs=num_envs)
+        actions = _classic_actions(env.single_action_space, num_envs)
+        env.reset(seed=0)
+
+        def call():
+            for i in range(steps):
+                env.step(actions[i % 16])
+
+        return num_envs * steps, call
+
+    return make
+
+
+def classic_gymnasium(env_id: str):
+    """Gymnasium's own ``gym.make(env_id)`` stepped from Python, resets included."""
+
+    def make(scale: float = 1.0):
+        import gymnasium as gym
+
+        steps = max(int(20_000 * scale), 200)
+        env = gym.make(env_id)
+        actions = _classic_actions(env.action_space, 16)[0]
+        env.reset(seed=0)
+
+        def call():
+            for i in range(steps):
+                _, _, term, trunc, _ = env.step(actions[i % 16])
+                if term or trunc:
+                    env.reset()
+
+        return steps, call
+
+    return make
 
 
 def machine_info() -> dict:
@@ -360,4 +464,36 @@ GROUPS = [
         0.9,
         "agent-steps",
     ),
+    Group(
+        "control-cartpole",
+        "CartPole-v1 linear policies, 4096 x 10 episodes, fused rollouts",
+        cartpole_fastrl,
+        cartpole_gymnasium,
+        "Gymnasium CartPoleVectorEnv (numpy, 65,536 envs)",
+        100e6,
+        5.0,
+        "env-steps",
+    ),
+    Group(
+        "gym-cartpole",
+        "make_vec fastrl/CartPole-v1, 4096 envs, random numpy actions",
+        gym_cartpole_fastrl,
+        gym_cartpole_gymnasium,
+        "Gymnasium CartPoleVectorEnv (4096 envs)",
+        None,
+        3.0,
+        "env-steps",
+    ),
+] + [
+    Group(
+        f"gym-{env_id.split('-')[0].lower()}",
+        f"make_vec fastrl/{env_id}, 4096 envs, random actions",
+        classic_fastrl(env_id),
+        classic_gymnasium(env_id),
+        f"Gymnasium {env_id} from Python",
+        None,
+        20.0,
+        "env-steps",
+    )
+    for env_id in CLASSIC_IDS
 ]

@@ -77,5 +77,11 @@ def warmup(verbose: bool = False) -> float:
         for exploration in ("epsilon_greedy", "softmax"):
             say(f"train: {cls.__name__}, {exploration}")
             train(mdp, cls(exploration=exploration), runs=2, episodes=2)
+    from fastrl.control import search
+
+    say("control: linear-policy search")
+    for policy in ("linear", "softmax"):
+        search("CartPole-v1", "cem", population=2, generations=1, episodes=1, eval_episodes=2,
+               policy=policy)  # fmt: skip
     say("done")
     return time.perf_counter() - start

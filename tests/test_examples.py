@@ -89,6 +89,15 @@ CASES = {
             rf"^Total: {NUM} s",
         ],
     ),
+    "cartpole_policy_search": (
+        "--population 50 --generations 2 --episodes 2 --gif-steps 5",
+        ["cartpole_policy_search.png", "cartpole_winner.gif"],
+        [
+            rf"^ +random +{NUM} ± {NUM} .* [\d,]+ +{NUM} s$",
+            rf"^ +cem +{NUM} ± {NUM} ",
+            r"saved .*cartpole_winner\.gif \(\d+ frames",
+        ],
+    ),
     "gymnasium_backend": (
         "--num-envs 16 --steps 5 --gym-steps 3 --learn-steps 30",
         ["gymnasium_backend.png", "frozenlake_policy.gif"],

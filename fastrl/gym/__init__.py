@@ -11,7 +11,11 @@ environment) and a ``vector_entry_point`` (native vector environment):
   vector form also takes an :class:`~fastrl.tabular.MDPStack` (one MDP per
   sub-environment);
 * ``fastrl/Bandit-v0``: a ``BernoulliBandit`` or ``GaussianBandit``
-  (``problem=``; 1000 steps).
+  (``problem=``; 1000 steps);
+* ``fastrl/CartPole-v1`` (500 steps), ``fastrl/MountainCar-v0`` (200
+  steps), ``fastrl/MountainCarContinuous-v0`` (999), ``fastrl/Acrobot-v1``
+  (500) and ``fastrl/Pendulum-v1`` (200): Gymnasium's, physical
+  parameters as keyword arguments (per sub-environment in the vector form).
 
 The core never imports this module, so ``import fastrl`` does not import
 Gymnasium.
@@ -30,6 +34,18 @@ import gymnasium
 
 from fastrl.gym.bandit_env import BanditEnv, BanditVectorEnv
 from fastrl.gym.checker import check_vector_env
+from fastrl.gym.control_env import (
+    AcrobotEnv,
+    AcrobotVectorEnv,
+    CartPoleEnv,
+    CartPoleVectorEnv,
+    ContinuousMountainCarEnv,
+    ContinuousMountainCarVectorEnv,
+    MountainCarEnv,
+    MountainCarVectorEnv,
+    PendulumEnv,
+    PendulumVectorEnv,
+)
 from fastrl.gym.gif import record_gif
 from fastrl.gym.tabular_env import CliffWalkingEnv, FrozenLakeEnv, TabularEnv
 from fastrl.gym.tabular_vector import CliffWalkingVectorEnv, FrozenLakeVectorEnv, TabularVectorEnv
@@ -45,6 +61,16 @@ __all__ = [
     "CliffWalkingVectorEnv",
     "BanditEnv",
     "BanditVectorEnv",
+    "CartPoleEnv",
+    "CartPoleVectorEnv",
+    "MountainCarEnv",
+    "MountainCarVectorEnv",
+    "AcrobotEnv",
+    "AcrobotVectorEnv",
+    "PendulumEnv",
+    "PendulumVectorEnv",
+    "ContinuousMountainCarEnv",
+    "ContinuousMountainCarVectorEnv",
     "check_vector_env",
     "record_gif",
 ]
@@ -77,6 +103,35 @@ _SPECS = {
         entry_point=f"{_HERE}.bandit_env:BanditEnv",
         vector_entry_point=f"{_HERE}.bandit_env:BanditVectorEnv",
         max_episode_steps=1000,
+    ),
+    "fastrl/CartPole-v1": dict(
+        entry_point=f"{_HERE}.control_env:CartPoleEnv",
+        vector_entry_point=f"{_HERE}.control_env:CartPoleVectorEnv",
+        max_episode_steps=500,
+        reward_threshold=475.0,
+    ),
+    "fastrl/MountainCar-v0": dict(
+        entry_point=f"{_HERE}.control_env:MountainCarEnv",
+        vector_entry_point=f"{_HERE}.control_env:MountainCarVectorEnv",
+        max_episode_steps=200,
+        reward_threshold=-110.0,
+    ),
+    "fastrl/MountainCarContinuous-v0": dict(
+        entry_point=f"{_HERE}.control_env:ContinuousMountainCarEnv",
+        vector_entry_point=f"{_HERE}.control_env:ContinuousMountainCarVectorEnv",
+        max_episode_steps=999,
+        reward_threshold=90.0,
+    ),
+    "fastrl/Acrobot-v1": dict(
+        entry_point=f"{_HERE}.control_env:AcrobotEnv",
+        vector_entry_point=f"{_HERE}.control_env:AcrobotVectorEnv",
+        max_episode_steps=500,
+        reward_threshold=-100.0,
+    ),
+    "fastrl/Pendulum-v1": dict(
+        entry_point=f"{_HERE}.control_env:PendulumEnv",
+        vector_entry_point=f"{_HERE}.control_env:PendulumVectorEnv",
+        max_episode_steps=200,
     ),
 }
 

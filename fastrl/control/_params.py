@@ -1,0 +1,46 @@
+"""Validation of physical parameters: a float for all runs, or a 1-D array with one per run."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_param", "num_rows"]
+
+
+def check_param(name, value, low=None, low_open=False):
+    """A finite float or read-only float64 1-D array, ``> low`` (open) or ``>= low``."""
+    if isinstance(value, bool) or isinstance(value, np.bool_):
+        raise TypeError(f"{name} must be a real number or a 1-D array of them, got {value!r}")
+    if isinstance(value, numbers.Real):
+        arr = np.float64(value)
+    else:
+        try:
+            arr = np.asarray(value)
+        except Exception as exc:
+            raise TypeError(f"{name} must be a real number or a 1-D array, got {value!r}") from exc
+        if arr.dtype.kind not in "iuf" or arr.ndim != 1 or arr.size == 0:
+            raise TypeError(
+                f"{name} must be a real number or a non-empty 1-D array of them, got {value!r}"
+            )
+        arr = arr.astype(np.float64)
+        arr.setflags(write=False)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if low is None:
+        return float(arr) if arr.ndim == 0 else arr
+    bad = arr <= low if low_open else arr < low
+    if np.any(bad):
+        worst = float(np.min(arr))
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {worst}")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def num_rows(config, names) -> int:
+    """1 when no field of ``names`` is an array, else the arrays' common length."""
+    values = [getattr(config, n) for n in names]
+    sizes = {v.shape[0] for v in values if isinstance(v, np.ndarray)}
+    if len(sizes) > 1:
+        raise ValueError(f"per-run parameter arrays must have one length, got {sorted(sizes)}")
+    return sizes.pop() if sizes else 1
