@@ -177,6 +177,16 @@ def simulate(
             curves.add_blocks(counts, block_mean, block_m2)
             per_run.add_blocks(counts, run_mean, run_m2)
             bar.update(count)
+    return bandit_result(
+        curves, per_run, runs, steps, seed, agent, problem,
+        actions if record_runs else None, rewards if record_runs else None,
+    )  # fmt: skip
+
+
+def bandit_result(curves, per_run, runs, steps, seed, agent, problem, actions=None, rewards=None):
+    """The result of merged per-block statistics: ``curves`` (the three per-step
+    metrics) and ``per_run`` (each run's average reward) are ``Accumulator``s.
+    ``simulate`` and ``fastrl.sweep`` both build their results here."""
     mean, se = curves.mean(), curves.sem()
     return BanditResult(
         mean_reward=mean[0],
@@ -192,8 +202,8 @@ def simulate(
         seed=seed,
         agent=agent,
         problem=problem,
-        actions=actions if record_runs else None,
-        rewards=rewards if record_runs else None,
+        actions=actions,
+        rewards=rewards,
     )
 
 

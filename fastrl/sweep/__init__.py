@@ -51,30 +51,24 @@ def _finish(family, points, merger, runs, length):
     """Each point's result from the merged chunks, as its single call builds it."""
     results = []
     for p in points:
-        mean, se = merger.curves[p.index].mean(), merger.curves[p.index].sem()
         if family == "bandit":
-            from fastrl.bandits.simulate import BanditResult
+            from fastrl.bandits.simulate import bandit_result
 
-            per_run = merger.per_run[p.index]
             results.append(
-                BanditResult(
-                    mean_reward=mean[0],
-                    mean_reward_se=se[0],
-                    optimal_action=mean[1],
-                    optimal_action_se=se[1],
-                    regret=mean[2],
-                    regret_se=se[2],
-                    average_reward=float(per_run.mean()[0, 0]),
-                    average_reward_se=float(per_run.sem()[0, 0]),
-                    runs=runs,
-                    steps=length,
-                    seed=p.seed,
-                    agent=p.agent,
-                    problem=p.problem,
+                bandit_result(
+                    merger.curves[p.index],
+                    merger.per_run[p.index],
+                    runs,
+                    length,
+                    p.seed,
+                    p.agent,
+                    p.problem,
                 )  # fmt: skip
             )
             continue
         from fastrl.tabular.train import TrainResult, _greedy_values
+
+        mean, se = merger.curves[p.index].mean(), merger.curves[p.index].sem()
 
         summary, policy = merger.summary[p.index], merger.policy[p.index]
         results.append(
