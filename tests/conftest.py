@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -44,47 +43,12 @@ def pytest_report_header(config):
     ]
 
 
-# Test modules (and examples) by the numba drivers they compile. With
-# ``--dist loadgroup`` each family runs on one worker, so two workers never
-# compile the same driver at the same time (numba's disk cache then serves the
-# second); tests in no family spread over both workers.
-_BANDIT_MODULES = ("test_bandits_", "test_cache", "bench_bandits")
-_TABULAR_MODULES = ("test_learning", "test_train_statistics", "bench_learning")
-_BANDIT_EXAMPLES = (
-    "two_armed_bandit",
-    "multi_armed_bandits",
-    "sutton_barto_chapter2",
-    "parameter_study",
-    "tune_optuna",
-)
-_TABULAR_EXAMPLES = ("td_control", "frozenlake_policy_search")
-
-
-def _family(item) -> str | None:
-    module = item.path.stem
-    example = item.callspec.params.get("name") if hasattr(item, "callspec") else None
-    if module.startswith(_BANDIT_MODULES) or (
-        module == "test_examples" and example in _BANDIT_EXAMPLES
-    ):
-        return "bandit-drivers"
-    if module.startswith(_TABULAR_MODULES) or (
-        module == "test_examples" and example in _TABULAR_EXAMPLES
-    ):
-        return "learning-drivers"
-    return None
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(session, config, items):
-    """Group tests by driver family; run the tests marked ``run_last`` last.
+    """Run the tests marked ``run_last`` last.
 
     ``run_last`` is for ``fastrl warmup``'s test: warmup compiles every per-kind
     driver, the rest of the suite compiles most of them anyway and numba then loads
     them from its cache, so running it last costs seconds instead of a minute.
     """
-    for item in items:
-        family = _family(item)
-        if family is not None:
-            item.add_marker(pytest.mark.xdist_group(family))
     last = [item for item in items if item.get_closest_marker("run_last")]
     items[:] = [item for item in items if not item.get_closest_marker("run_last")] + last
