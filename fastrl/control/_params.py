@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_param", "num_rows"]
+__all__ = ["check_param", "num_rows", "set_params", "param_table"]
 
 
 def check_param(name, value, low=None, low_open=False):
@@ -44,3 +44,22 @@ def num_rows(config, names) -> int:
     if len(sizes) > 1:
         raise ValueError(f"per-run parameter arrays must have one length, got {sorted(sizes)}")
     return sizes.pop() if sizes else 1
+
+
+def set_params(config, fields) -> None:
+    """Validate a frozen task's ``(name, column, low, low_open)`` fields in place.
+
+    Each field becomes a float or a read-only float64 array (:func:`check_param`),
+    and ``config._num_rows`` records the runs' row count (:func:`num_rows`).
+    """
+    for name, _, low, low_open in fields:
+        object.__setattr__(config, name, check_param(name, getattr(config, name), low, low_open))
+    object.__setattr__(config, "_num_rows", num_rows(config, [f[0] for f in fields]))
+
+
+def param_table(config, fields, width: int) -> np.ndarray:
+    """The kernels' float64 table ``(num_rows, width)``: each field in its column."""
+    p = np.zeros((config._num_rows, width))
+    for name, col, _, _ in fields:
+        p[:, col] = np.broadcast_to(getattr(config, name), config._num_rows)
+    return p

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastrl.control import _dynamics as d
-from fastrl.control._params import check_param, num_rows
+from fastrl.control._params import param_table, set_params
 from fastrl.validation import check_int
 
 __all__ = ["Acrobot"]
@@ -66,9 +66,7 @@ class Acrobot:
     max_episode_steps: int = 500
 
     def __post_init__(self):
-        for name, _, low, low_open in _FIELDS:
-            object.__setattr__(self, name, check_param(name, getattr(self, name), low, low_open))
-        object.__setattr__(self, "_num_rows", num_rows(self, [f[0] for f in _FIELDS]))
+        set_params(self, _FIELDS)
         steps = check_int("max_episode_steps", self.max_episode_steps, low=1)
         object.__setattr__(self, "max_episode_steps", steps)
 
@@ -79,7 +77,4 @@ class Acrobot:
 
     def params(self) -> np.ndarray:
         """The kernels' parameter table: float64, shape ``(num_rows, NUM_ACROBOT_PARAMS)``."""
-        p = np.zeros((self._num_rows, d.NUM_ACROBOT_PARAMS))
-        for name, col, _, _ in _FIELDS:
-            p[:, col] = np.broadcast_to(getattr(self, name), self._num_rows)
-        return p
+        return param_table(self, _FIELDS, d.NUM_ACROBOT_PARAMS)

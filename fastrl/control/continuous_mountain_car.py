@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastrl.control import _dynamics as d
-from fastrl.control._params import check_param, num_rows
+from fastrl.control._params import param_table, set_params
 from fastrl.validation import check_int
 
 __all__ = ["ContinuousMountainCar"]
@@ -53,9 +53,7 @@ class ContinuousMountainCar:
     max_episode_steps: int = 999
 
     def __post_init__(self):
-        for name, _, low, low_open in _FIELDS:
-            object.__setattr__(self, name, check_param(name, getattr(self, name), low, low_open))
-        object.__setattr__(self, "_num_rows", num_rows(self, [f[0] for f in _FIELDS]))
+        set_params(self, _FIELDS)
         if np.any(np.asarray(self.min_position) >= np.asarray(self.max_position)):
             raise ValueError("min_position must be < max_position")
         steps = check_int("max_episode_steps", self.max_episode_steps, low=1)
@@ -68,7 +66,4 @@ class ContinuousMountainCar:
 
     def params(self) -> np.ndarray:
         """The kernels' parameter table, float64 with one row per run (or one)."""
-        p = np.zeros((self._num_rows, d.NUM_CONTINUOUS_MOUNTAIN_CAR_PARAMS))
-        for name, col, _, _ in _FIELDS:
-            p[:, col] = np.broadcast_to(getattr(self, name), self._num_rows)
-        return p
+        return param_table(self, _FIELDS, d.NUM_CONTINUOUS_MOUNTAIN_CAR_PARAMS)

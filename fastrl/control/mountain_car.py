@@ -7,28 +7,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastrl.control import _dynamics as d
-from fastrl.control._params import check_param, num_rows
+from fastrl.control._params import param_table, set_params
 from fastrl.validation import check_int
 
 __all__ = ["MountainCar"]
 
+# (field, column, lower bound, open): force and gravity may not be negative, the
+# speed limit must be positive; positions and the goal are unbounded.
 _FIELDS = (
-    "force",
-    "gravity",
-    "min_position",
-    "max_position",
-    "max_speed",
-    "goal_position",
-    "goal_velocity",
-)
-_COLUMNS = (
-    d.M_FORCE,
-    d.M_GRAVITY,
-    d.M_MIN_POSITION,
-    d.M_MAX_POSITION,
-    d.M_MAX_SPEED,
-    d.M_GOAL_POSITION,
-    d.M_GOAL_VELOCITY,
+    ("force", d.M_FORCE, 0.0, False),
+    ("gravity", d.M_GRAVITY, 0.0, False),
+    ("min_position", d.M_MIN_POSITION, None, False),
+    ("max_position", d.M_MAX_POSITION, None, False),
+    ("max_speed", d.M_MAX_SPEED, 0.0, True),
+    ("goal_position", d.M_GOAL_POSITION, None, False),
+    ("goal_velocity", d.M_GOAL_VELOCITY, None, False),
 )
 
 
@@ -63,11 +56,7 @@ class MountainCar:
     max_episode_steps: int = 200
 
     def __post_init__(self):
-        lows = {"force": (0.0, False), "gravity": (0.0, False), "max_speed": (0.0, True)}
-        for name in _FIELDS:
-            low, low_open = lows.get(name, (None, False))
-            object.__setattr__(self, name, check_param(name, getattr(self, name), low, low_open))
-        object.__setattr__(self, "_num_rows", num_rows(self, _FIELDS))
+        set_params(self, _FIELDS)
         if np.any(np.asarray(self.min_position) >= np.asarray(self.max_position)):
             raise ValueError("min_position must be < max_position")
         steps = check_int("max_episode_steps", self.max_episode_steps, low=1)
@@ -80,7 +69,4 @@ class MountainCar:
 
     def params(self) -> np.ndarray:
         """The kernels' parameter table: float64, shape ``(num_rows, NUM_MOUNTAIN_CAR_PARAMS)``."""
-        p = np.zeros((self._num_rows, d.NUM_MOUNTAIN_CAR_PARAMS))
-        for name, col in zip(_FIELDS, _COLUMNS, strict=True):
-            p[:, col] = np.broadcast_to(getattr(self, name), self._num_rows)
-        return p
+        return param_table(self, _FIELDS, d.NUM_MOUNTAIN_CAR_PARAMS)
