@@ -41,9 +41,10 @@ from types import ModuleType
 __all__ = ["driver_module", "driver_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entered: a generated module calls inline() while imported
 _LOCAL: dict[str, object] = {}  # token -> object, for objects a new process cannot import
 _MODULES: dict[str, ModuleType] = {}
+_PARENT = "fastrl_drivers"
 
 
 def driver_dir() -> Path:
@@ -141,7 +142,11 @@ def driver_module(template: str, bindings: dict[str, object], source: str = "") 
         if key in _MODULES:
             return _MODULES[key]
         path = _write(key, text)
-        name = f"fastrl_drivers.{key}"
+        name = f"{_PARENT}.{key}"
+        parent = sys.modules.get(_PARENT)
+        if parent is None:  # a package to hold the drivers, so `import` finds them by name
+            parent = sys.modules[_PARENT] = ModuleType(_PARENT)
+            parent.__path__ = []
         mod_spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(mod_spec)
         sys.modules[name] = module  # before exec: numba's cache index unpickles by name
@@ -150,6 +155,7 @@ def driver_module(template: str, bindings: dict[str, object], source: str = "") 
         except BaseException:
             del sys.modules[name]
             raise
+        setattr(parent, key, module)
         _MODULES[key] = module
         return module
 
@@ -171,3 +177,20 @@ def _write(key: str, text: str) -> Path:
         except OSError:
             continue
     raise OSError(f"cannot write a generated driver to {driver_dir()} or the temp directory")
+
+
+_INLINED: dict[object, object] = {}
+
+
+def inline(func):
+    """``func`` (a Python function or a numba dispatcher) as a dispatcher that
+    numba inlines into its callers at the IR level (``fastrl._jit.ijit``)."""
+    from fastrl._jit import ijit
+
+    if getattr(func, "targetoptions", {}).get("inline") == "always":
+        return func
+    py = getattr(func, "py_func", func)
+    with _LOCK:
+        if py not in _INLINED:
+            _INLINED[py] = ijit(py)
+        return _INLINED[py]

@@ -71,6 +71,12 @@ class Schedule:
         """Integer code passed to kernels."""
         return _CODES[self.kind]
 
+    def record(self) -> dict[str, float | int]:
+        """What a kernel reads: ``schedule`` (the code), ``decay``, ``floor``, ``duration``."""
+        return dict(
+            schedule=self.code, decay=self.decay, floor=self.floor, duration=float(self.duration)
+        )
+
     def value(self, v0: float, t: int) -> float:
         """The value at counter ``t`` starting from ``v0`` (same formula as the kernels)."""
         return float(

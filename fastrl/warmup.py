@@ -26,16 +26,8 @@ def warmup(verbose: bool = False) -> float:
         Print each entry point to stderr as it is compiled.
     """
     start = time.perf_counter()
-    from fastrl.bandits import (
-        UCB,
-        BernoulliBandit,
-        EpsilonGreedy,
-        GaussianBandit,
-        GradientBandit,
-        Softmax,
-        ThompsonSampling,
-        simulate,
-    )
+    from fastrl.bandits import BernoulliBandit, GaussianBandit, simulate
+    from fastrl.bandits.agents import AGENTS
     from fastrl.tabular import (
         DoubleQLearning,
         DynaQ,
@@ -56,7 +48,7 @@ def warmup(verbose: bool = False) -> float:
             sys.stderr.write(f"[{time.perf_counter() - start:6.1f} s] {what}\n")
             sys.stderr.flush()
 
-    agents = (EpsilonGreedy(0.1), Softmax(1.0), UCB(), GradientBandit(), ThompsonSampling())
+    agents = [cls() for cls in AGENTS.values()]  # the registry of built-in agents
     problems = (
         BernoulliBandit([0.7, 0.3]),  # two stationary arms have their own driver
         BernoulliBandit([0.7, 0.3, 0.5]),

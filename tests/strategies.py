@@ -16,6 +16,7 @@ from fastrl.bandits import (
     Softmax,
     ThompsonSampling,
 )
+from fastrl.bandits.agents import AGENTS
 from fastrl.schedules import Schedule
 
 MAX_ARMS = 6
@@ -45,25 +46,29 @@ schedules = st.one_of(
     ),
 )
 
-agents = st.one_of(
-    st.builds(
-        EpsilonGreedy,
+# Field strategies of every agent in the registry (fastrl.bandits.agents.AGENTS);
+# a registered agent without an entry here fails at import, not silently untested.
+AGENT_FIELDS = {
+    EpsilonGreedy: dict(
         epsilon=reals(0.0, 1.0),
         alpha=step_sizes,
         initial_value=reals(-10.0, 10.0),
         schedule=schedules,
     ),
-    st.builds(
-        Softmax,
+    Softmax: dict(
         beta=positive(1e3),
         alpha=step_sizes,
         initial_value=reals(-10.0, 10.0),
         schedule=schedules,
     ),
-    st.builds(UCB, c=reals(0.0, 10.0), alpha=step_sizes),
-    st.builds(GradientBandit, alpha=positive(10.0), baseline=st.booleans()),
-    st.builds(ThompsonSampling, prior_mean=reals(-10.0, 10.0), prior_std=positive(100.0)),
-)
+    UCB: dict(c=reals(0.0, 10.0), alpha=step_sizes),
+    GradientBandit: dict(alpha=positive(10.0), baseline=st.booleans()),
+    ThompsonSampling: dict(prior_mean=reals(-10.0, 10.0), prior_std=positive(100.0)),
+}
+_missing = [name for name, cls in AGENTS.items() if cls not in AGENT_FIELDS]
+assert not _missing, f"no hypothesis strategy for the registered agents {_missing}"
+
+agents = st.one_of([st.builds(cls, **AGENT_FIELDS[cls]) for cls in AGENTS.values()])
 
 
 @st.composite

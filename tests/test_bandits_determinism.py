@@ -5,6 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 import pytest
+from user_agents import UserEpsilonGreedy
 
 from fastrl.bandits import (
     UCB,
@@ -16,6 +17,7 @@ from fastrl.bandits import (
     ThompsonSampling,
     simulate,
 )
+from fastrl.bandits.simulate import _simulate
 
 CURVES = (
     "mean_reward",
@@ -34,17 +36,16 @@ CASES = {
     "gradient": (GaussianBandit.testbed(mean_offset=4.0), GradientBandit(0.1)),
     "softmax-1/t": (BernoulliBandit([0.3, 0.6, 0.5]), Softmax(2.0, schedule="1/t")),
     "softmax-two-arms": (BernoulliBandit([0.7, 0.3]), Softmax(5.0, alpha=0.1, initial_value=0.5)),
+    "user-eps-testbed": (GaussianBandit.testbed(), UserEpsilonGreedy(0.2)),
 }
 RUNS = 200  # four blocks of 64 (the last one short)
 STEPS = 60
 
 
-def run(name, **kwargs):
+def run(name, block_size=64, chunk_blocks=None, runs=RUNS, steps=STEPS, seed=11, progress=False):
     problem, agent = CASES[name]
-    kwargs.setdefault("runs", RUNS)
-    kwargs.setdefault("steps", STEPS)
-    kwargs.setdefault("seed", 11)
-    return simulate(problem, agent, record_runs=True, **kwargs)
+    return _simulate(problem, agent, runs, steps, seed, True, progress, None,
+                     block_size, chunk_blocks)  # fmt: skip
 
 
 def assert_identical(a, b):
@@ -70,11 +71,11 @@ def test_thread_count_does_not_matter(name):
     assert_identical(one, two)
 
 
-@pytest.mark.parametrize("name", ["eps-testbed-drift", "thompson-bernoulli"])
+@pytest.mark.parametrize("name", ["eps-testbed-drift", "thompson-bernoulli", "user-eps-testbed"])
 def test_block_size_changes_only_summation_order(name):
-    ref = run(name, _block_size=64)
+    ref = run(name, block_size=64)
     for block_size in (1, 7):
-        res = run(name, _block_size=block_size)
+        res = run(name, block_size=block_size)
         for field in TRACES:
             np.testing.assert_array_equal(getattr(res, field), getattr(ref, field))
         for field in CURVES:
@@ -84,10 +85,10 @@ def test_block_size_changes_only_summation_order(name):
         np.testing.assert_allclose(res.average_reward_se, ref.average_reward_se, rtol=1e-9)
 
 
-@pytest.mark.parametrize("name", ["eps-testbed-drift", "ucb-testbed"])
+@pytest.mark.parametrize("name", ["eps-testbed-drift", "ucb-testbed", "user-eps-testbed"])
 def test_chunking_is_bit_identical(name):
-    assert_identical(run(name, _chunk_blocks=1), run(name))
-    assert_identical(run(name, _chunk_blocks=2, _block_size=7), run(name, _block_size=7))
+    assert_identical(run(name, chunk_blocks=1), run(name))
+    assert_identical(run(name, chunk_blocks=2, block_size=7), run(name, block_size=7))
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -128,9 +129,9 @@ def test_recording_does_not_change_curves():
 
 
 def test_progress_bar_changes_nothing(capsys):
-    quiet = run("thompson-bernoulli", _chunk_blocks=1)
+    quiet = run("thompson-bernoulli", chunk_blocks=1)
     capsys.readouterr()
-    loud = run("thompson-bernoulli", _chunk_blocks=1, progress=True)
+    loud = run("thompson-bernoulli", chunk_blocks=1, progress=True)
     err = capsys.readouterr().err
     assert "runs" in err and "100.0%" in err and err.count("\r") == 4
     assert_identical(quiet, loud)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import reference
+from user_agents import UserEpsilonGreedy
 
 from fastrl.bandits import (
     UCB,
@@ -71,7 +72,12 @@ CASES = {
     "ucb-two-arms": (TWO_ARMS, UCB(1.0)),
     "gradient-two-arms": (TWO_ARMS, GradientBandit(0.2)),
     "thompson-two-arms": (TWO_ARMS, ThompsonSampling()),
+    # A user's agent (tests/user_agents.py) in the same driver, against the built-in's loop.
+    "user-eps-testbed": (TESTBED, UserEpsilonGreedy(0.1)),
+    "user-eps-two-arms": (TWO_ARMS, UserEpsilonGreedy(0.3)),
 }
+# The reference loop of a user's agent: the built-in it re-implements.
+SAME_AS = {UserEpsilonGreedy: lambda agent: EpsilonGreedy(agent.epsilon)}
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -79,7 +85,8 @@ def test_simulate_matches_reference(name):
     problem, agent = CASES[name]
     seed = 20240 + len(name)
     res = simulate(problem, agent, runs=RUNS, steps=STEPS, seed=seed, record_runs=True)
-    refs = [reference.run(problem, agent, seed=seed, i=i, steps=STEPS) for i in range(RUNS)]
+    ref_agent = SAME_AS.get(type(agent), lambda a: a)(agent)
+    refs = [reference.run(problem, ref_agent, seed=seed, i=i, steps=STEPS) for i in range(RUNS)]
     for i, ref in enumerate(refs):
         np.testing.assert_array_equal(res.actions[i], ref["actions"], err_msg=f"run {i}")
         np.testing.assert_allclose(res.rewards[i], ref["rewards"], rtol=1e-12, atol=1e-12)

@@ -1,11 +1,19 @@
 """Batched k-armed bandits: problems, agents, ``simulate`` and ``compare``."""
 
-from fastrl.bandits.agents import UCB, EpsilonGreedy, GradientBandit, Softmax, ThompsonSampling
+from fastrl.bandits.agents import (
+    UCB,
+    Agent,
+    EpsilonGreedy,
+    GradientBandit,
+    Softmax,
+    ThompsonSampling,
+)
 from fastrl.bandits.compare import Comparison, compare
 from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
 from fastrl.bandits.simulate import BanditResult, simulate
 
 __all__ = [
+    "Agent",
     "BernoulliBandit",
     "GaussianBandit",
     "EpsilonGreedy",

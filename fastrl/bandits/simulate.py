@@ -8,24 +8,16 @@ import numpy as np
 
 from fastrl._chunks import BLOCK_SIZE, block_counts, chunk_runs
 from fastrl._progress import Progress
-from fastrl.bandits._kernels import NUM_METRICS, simulate_kernel
-from fastrl.bandits.agents import (
-    P_SCHED,
-    UCB,
-    EpsilonGreedy,
-    GradientBandit,
-    Softmax,
-    ThompsonSampling,
-)
+from fastrl.bandits._driver import NUM_METRICS
+from fastrl.bandits._engine import compile_agent, run_kernel
+from fastrl.bandits.agents import Agent
 from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
 from fastrl.rng import check_seed, stream_roots
-from fastrl.schedules import SCHED_CONSTANT
 from fastrl.stats import Accumulator
 from fastrl.validation import check_bool, check_int
 
 __all__ = ["BanditResult", "simulate"]
 
-_AGENTS = (EpsilonGreedy, Softmax, UCB, GradientBandit, ThompsonSampling)
 _METRICS = ("mean_reward", "optimal_action", "regret")
 
 
@@ -91,14 +83,16 @@ class BanditResult:
 def _check_problem_agent(problem, agent):
     if not isinstance(problem, BernoulliBandit | GaussianBandit):
         raise TypeError(f"problem must be a BernoulliBandit or GaussianBandit, got {problem!r}")
-    if not isinstance(agent, _AGENTS):
-        names = ", ".join(a.__name__ for a in _AGENTS)
-        raise TypeError(f"agent must be one of {names}, got {agent!r}")
+    if not isinstance(agent, Agent):
+        raise TypeError(
+            "agent must be a fastrl.bandits.Agent (a built-in such as EpsilonGreedy, or a "
+            f"subclass of your own), got {agent!r}"
+        )
 
 
 def simulate(
     problem: BernoulliBandit | GaussianBandit,
-    agent: EpsilonGreedy | Softmax | UCB | GradientBandit | ThompsonSampling,
+    agent: Agent,
     *,
     runs: int,
     steps: int,
@@ -106,8 +100,6 @@ def simulate(
     record_runs: bool = False,
     progress: bool = False,
     client=None,
-    _block_size: int = BLOCK_SIZE,
-    _chunk_blocks: int | None = None,
 ) -> BanditResult:
     """Run ``runs`` independent copies of ``agent`` on ``problem`` for ``steps`` steps.
 
@@ -119,7 +111,9 @@ def simulate(
     Parameters
     ----------
     problem : BernoulliBandit or GaussianBandit
-    agent : EpsilonGreedy, Softmax, UCB, GradientBandit or ThompsonSampling
+    agent : Agent
+        A built-in agent (``EpsilonGreedy``, ``Softmax``, ``UCB``, ``GradientBandit``,
+        ``ThompsonSampling``) or one of your own (see :class:`fastrl.bandits.Agent`).
     runs, steps : int
         Number of independent runs and steps per run, >= 1.
     seed : int
@@ -144,16 +138,24 @@ def simulate(
     >>> res.mean_reward.shape
     (50,)
     """
+    return _simulate(problem, agent, runs, steps, seed, record_runs, progress, client)
+
+
+def _simulate(
+    problem, agent, runs, steps, seed=0, record_runs=False, progress=False, client=None,
+    block_size=BLOCK_SIZE, chunk_blocks=None,
+):  # fmt: skip
+    """:func:`simulate` with the plan's knobs (block size, blocks per chunk) for the tests."""
     _check_problem_agent(problem, agent)
     runs = check_int("runs", runs, low=1)
     steps = check_int("steps", steps, low=1)
     seed = check_seed(seed)
     record_runs = check_bool("record_runs", record_runs)
     check_bool("progress", progress)
-    block_size = check_int("_block_size", _block_size, low=1)
+    block_size = check_int("block_size", block_size, low=1)
     if client is not None:
         if record_runs or block_size != BLOCK_SIZE:
-            raise ValueError("record_runs=True or _block_size needs client=None")
+            raise ValueError("record_runs=True needs client=None")
         from fastrl.sweep import sweep
 
         one = {type(agent).__name__: agent}
@@ -170,7 +172,7 @@ def simulate(
     per_run = Accumulator(1, 1)
     bytes_per_block = 2 * 8 * NUM_METRICS * steps
     with Progress(runs, progress) as bar:
-        for start, count in chunk_runs(runs, bytes_per_block, block_size, _chunk_blocks):
+        for start, count in chunk_runs(runs, bytes_per_block, block_size, chunk_blocks):
             counts, block_mean, block_m2, run_mean, run_m2 = _run_blocks(
                 plan, roots, start, count, steps, block_size, record_runs, actions, rewards
             )
@@ -208,7 +210,7 @@ def bandit_result(curves, per_run, runs, steps, seed, agent, problem, actions=No
 
 
 def _plan(problem, agent, runs: int):
-    """The kernel and its problem/agent arguments for ``runs`` runs (validated inputs)."""
+    """The driver and its problem/agent arguments for ``runs`` runs (validated inputs)."""
     reward_code, means_code, means_in, params = problem._codes()
     # A writable copy: the problem's arrays are read-only, and numba compiles a
     # separate specialization of the kernel for read-only arrays (K5).
@@ -218,16 +220,10 @@ def _plan(problem, agent, runs: int):
             f"runs must equal the number of per-run rows of the problem "
             f"({means_in.shape[0]}), got {runs}"
         )
-    agent_code, agent_params = agent._params()
     two_arms = means_in.shape[1] == 2 and not problem.drift_std > 0.0
-    kernel = simulate_kernel(
-        int(agent_code),
-        int(reward_code),
-        bool(agent_params[P_SCHED] != SCHED_CONSTANT),
-        bool(two_arms),
-    )
+    module, p = compile_agent(agent, problem, int(reward_code), bool(two_arms))
     args = (means_code, means_in, np.asarray(params, dtype=np.float64), problem.drift_std)
-    return kernel, args, agent_params
+    return module, args, p, agent
 
 
 def _run_blocks(plan, roots, start, count, steps, block_size, record_runs, actions, rewards):
@@ -238,28 +234,25 @@ def _run_blocks(plan, roots, start, count, steps, block_size, record_runs, actio
     ``run_mean``/``run_m2[1, B, 1]`` (each run's average reward). Block ``b``'s
     numbers depend only on its runs, so any chunking gives the same blocks, and
     merging them in block order gives the same result (``fastrl.sweep`` relies on it).
+    Raises ValueError naming the agent if it selected an arm outside ``[0, k)``.
     """
-    kernel, problem_args, agent_params = plan
+    module, problem_args, p, agent = plan
     counts = block_counts(count, block_size)
     nb = counts.shape[0]
     block_mean = np.zeros((NUM_METRICS, nb, steps))
     block_m2 = np.zeros((NUM_METRICS, nb, steps))
     run_mean = np.zeros((1, nb, 1))
     run_m2 = np.zeros((1, nb, 1))
-    kernel(
-        *problem_args,
-        agent_params,
-        roots,
-        start,
-        count,
-        steps,
-        block_size,
-        block_mean,
-        block_m2,
-        run_mean,
-        run_m2,
-        record_runs,
-        actions,
-        rewards,
-    )
+    bad = np.full((nb, 3), -1, dtype=np.int64)
+    args = (*problem_args, p, roots, start, count, steps, block_size, block_mean, block_m2,
+            run_mean, run_m2, record_runs, actions, rewards, bad)  # fmt: skip
+    k = problem_args[1].shape[1]
+    run_kernel(agent, module, p, k, args)
+    wrong = np.flatnonzero(bad[:, 0] >= 0)
+    if wrong.size:
+        i, t, a = bad[wrong[0]]
+        raise ValueError(
+            f"agent {type(agent).__name__}: select() returned arm {a} at step {t} of run {i}; "
+            f"arms are 0 .. {k - 1}"
+        )
     return counts, block_mean, block_m2, run_mean, run_m2

@@ -30,7 +30,7 @@ import numpy as np
 from fastrl._jit import jit
 
 # The bandit driver's own helpers, so a gym bandit draws exactly what simulate draws.
-from fastrl.bandits._kernels import _drift, _init_means, _reward
+from fastrl.bandits._dynamics import draw_reward, drift_means, init_means
 from fastrl.rng import counter, run_key, uniform
 from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
 
@@ -116,7 +116,7 @@ def _step_bandit(
     for i in range(t.shape[0]):
         row = i if multi else 0
         if mode == MODE_NEXT_STEP and needs_reset[i]:
-            _init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
+            init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
             ep_len[i] = 0
             needs_reset[i] = False
             rew[i] = 0.0
@@ -124,16 +124,16 @@ def _step_bandit(
             continue
         ti = t[i]
         a = actions[i]
-        rew[i] = _reward(reward_code, means[i, a], reward_std, env_keys[i], ti, a, k)
+        rew[i] = draw_reward(reward_code, means[i, a], reward_std, env_keys[i], ti, a, k)
         if drift_std > 0.0:
-            _drift(reward_code, means, i, drift_std, extra_keys[i], ti)
+            drift_means(reward_code, means, i, drift_std, extra_keys[i], ti)
         t[i] = ti + 1
         el = ep_len[i] + 1
         cut = max_steps > 0 and el >= max_steps
         trunc[i] = cut
         if cut:
             if mode == MODE_SAME_STEP:
-                _init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
+                init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
                 el = 0
             else:
                 needs_reset[i] = True
@@ -147,7 +147,7 @@ def _reset_bandit(means_code, means_in, loc, scale, problem_keys, means, ep_len,
     for i in range(means.shape[0]):
         if mask[i]:
             row = i if multi else 0
-            _init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
+            init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
             ep_len[i] = 0
             needs_reset[i] = False
 

@@ -1,0 +1,152 @@
+"""The bandit driver template: problem, agent and statistics fused in one numba pass.
+
+This module is a template: :mod:`fastrl.bandits._engine` makes a copy of it per
+agent (``fastrl._plugin.driver_module``) whose generated footer binds the
+placeholders below to that agent's functions, its state record and the
+problem's constants. numba then compiles the copy with all of them as
+compile-time constants: the hot loop calls the agent's ``select`` and
+``update`` inline, with no indirect call and nothing of any other agent, and
+the machine code is cached on disk like any kernel's.
+
+``prange`` runs over fixed-size blocks of runs; block ``b`` keeps one run's
+state at a time in its own one-row tables (so the agent's row index ``j`` is
+0), writes only its rows of the outputs, and streams the per-step statistics
+into its own slice of ``block_mean``/``block_m2``. Draw addresses: see
+:mod:`fastrl.bandits._dynamics` for the problem's; the agent draws from the
+agent stream at ``counter(t, slot)`` (:mod:`fastrl.policies` slots).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fastrl._jit import jit, pjit, prange
+from fastrl.bandits._dynamics import best_mean, draw_reward, drift_means, init_means
+from fastrl.bandits.problems import REWARD_BERNOULLI
+from fastrl.rng import STREAM_AGENT, STREAM_ENV, STREAM_EXTRA, STREAM_PROBLEM, run_key
+from fastrl.stats import counts_to_moments, welford_add
+
+M_REWARD = 0
+M_OPTIMAL = 1
+M_REGRET = 2
+NUM_METRICS = 3
+
+# Placeholders, bound by the generated footer of each copy:
+agent_select = None  # (p, st, j, key, t) -> arm
+agent_update = None  # (p, st, j, a, r, key, t) -> None
+new_state = None  # (k) -> the agent's state record of one-row tables
+reset_state = None  # (p, st) -> None: the declared initial values
+REWARD_CODE = REWARD_BERNOULLI
+TWO_ARMS = False  # two stationary arms: the arm count is a constant, no drift step
+
+
+@pjit
+def simulate_blocks(
+    means_code,
+    means_in,
+    problem_params,
+    drift_std,
+    p,
+    roots,
+    run_start,
+    num_runs,
+    num_steps,
+    block_size,
+    block_mean,
+    block_m2,
+    run_mean,
+    run_m2,
+    record,
+    actions_out,
+    rewards_out,
+    bad,
+):
+    """Simulate runs ``run_start .. run_start + num_runs - 1`` in blocks of ``block_size``.
+
+    Block ``b`` streams each step's reward, optimal-action indicator and
+    cumulative regret into its slice of ``block_mean``/``block_m2[NUM_METRICS,
+    num_blocks, num_steps]`` (Welford; the 0/1 metrics are counted and turned
+    into moments when the block ends), and each run's average reward into
+    ``run_mean``/``run_m2[1, num_blocks, 1]``. With ``record``,
+    ``actions_out``/``rewards_out[i, t]`` get run ``i``'s trace. An arm outside
+    ``[0, k)`` from the agent is never used as an index: ``bad[b]`` records the
+    first one as ``(run, step, arm)`` and arm 0 is played instead, so the
+    caller can raise.
+
+    Measured layout choices: one run at a time in one-row tables ran 2.5x
+    faster than advancing a block's runs in lockstep over ``(runs, k)``
+    tables; counting the 0/1 metrics instead of two Welford
+    updates, 11% faster. With two stationary arms the loops over arms unroll
+    and the step's values stay in registers: 15-18% faster per step.
+    """
+    num_blocks = (num_runs + block_size - 1) // block_size
+    for b in prange(num_blocks):
+        simulate_block(  # int64 block index: the prange index is unsigned in numba's gufunc
+            np.int64(b), means_code, means_in, problem_params, drift_std, p, roots, run_start,
+            num_runs, num_steps, block_size, block_mean, block_m2, run_mean, run_m2,
+            record, actions_out, rewards_out, bad,
+        )  # fmt: skip
+
+
+@jit
+def simulate_block(
+    b, means_code, means_in, problem_params, drift_std, p, roots, run_start, num_runs,
+    num_steps, block_size, block_mean, block_m2, run_mean, run_m2, record, actions_out,
+    rewards_out, bad,
+):  # fmt: skip
+    """Block ``b`` of :func:`simulate_blocks`: its runs, one after another.
+
+    A serial function called once per block, not the body of the ``prange``
+    loop: numba's parallel transform hoists allocations out of the loop, and
+    with the agent's state record built from them it shared one record
+    between iterations (measured: wrong, thread-dependent results).
+    """
+    k = 2 if TWO_ARMS else means_in.shape[1]
+    loc, scale, reward_std = problem_params[0], problem_params[1], problem_params[2]
+    means = np.empty((1, k))
+    st = new_state(k)
+    mean_r, m2_r = block_mean[M_REWARD, b], block_m2[M_REWARD, b]
+    mean_o, m2_o = block_mean[M_OPTIMAL, b], block_m2[M_OPTIMAL, b]
+    mean_g, m2_g = block_mean[M_REGRET, b], block_m2[M_REGRET, b]
+    lo = b * block_size
+    hi = min(lo + block_size, num_runs)
+    for j in range(lo, hi):
+        i = run_start + j
+        inv_n = 1.0 / (j - lo + 1)
+        row = i if means_in.shape[0] > 1 else 0
+        problem_key = run_key(roots[STREAM_PROBLEM], i)
+        init_means(means_code, means_in, row, loc, scale, problem_key, means, 0)
+        env_key = run_key(roots[STREAM_ENV], i)
+        agent_key = run_key(roots[STREAM_AGENT], i)
+        drift_key = run_key(roots[STREAM_EXTRA], i)
+        reset_state(p, st)
+        best = best_mean(means, 0)
+        regret = 0.0
+        total = 0.0
+        for t in range(num_steps):
+            a = agent_select(p, st, 0, agent_key, t)
+            if a < 0 or a >= k:  # predictable: never taken by a correct agent
+                if bad[b, 0] < 0:
+                    bad[b, 0], bad[b, 1], bad[b, 2] = i, t, a
+                a = 0
+            mean = means[0, a]
+            r = draw_reward(REWARD_CODE, mean, reward_std, env_key, t, a, k)
+            regret += best - mean
+            total += r
+            if REWARD_CODE == REWARD_BERNOULLI:
+                mean_r[t] += r
+            else:
+                welford_add(mean_r, m2_r, t, r, inv_n)
+            mean_o[t] += 1.0 if mean >= best else 0.0
+            welford_add(mean_g, m2_g, t, regret, inv_n)
+            if record:
+                actions_out[i, t] = a
+                rewards_out[i, t] = r
+            agent_update(p, st, 0, a, r, agent_key, t)
+            if not TWO_ARMS and drift_std > 0.0:
+                drift_means(REWARD_CODE, means, 0, drift_std, drift_key, t)
+                best = best_mean(means, 0)
+        welford_add(run_mean[0, b], run_m2[0, b], 0, total / num_steps, inv_n)
+    counts_to_moments(mean_o, m2_o, hi - lo)
+    if REWARD_CODE == REWARD_BERNOULLI:
+        counts_to_moments(mean_r, m2_r, hi - lo)

@@ -1,0 +1,144 @@
+"""Agent -> compiled driver: the bandit family's side of :mod:`fastrl._plugin`.
+
+:func:`compile_agent` turns an agent (built-in or a user's, see
+:class:`fastrl.bandits.Agent`) and a problem into the driver compiled for its
+functions, and the record ``p`` it reads. Errors name the agent: a hook of
+the wrong shape, or one numba cannot compile, raises TypeError before a numba
+traceback reaches the user (numba's message stays attached).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from fastrl._plugin import driver_module
+from fastrl.bandits.agents._base import Agent, check_hooks
+
+__all__ = ["compile_agent", "run_kernel"]
+
+_TEMPLATE = "fastrl.bandits._driver"
+
+
+def _state_source(arrays, scalars, param_names) -> str:
+    lines = [
+        "from collections import namedtuple as _namedtuple",
+        "import numpy as _np",
+        "from fastrl._jit import ijit as _ijit",
+        "from fastrl._plugin import inline as _inline",
+        f"Params = _namedtuple('Params', {tuple(param_names)!r})",
+        f"State = _namedtuple('State', {tuple(n for n, _ in arrays + scalars)!r})",
+        "agent_select = _inline(agent_select)",
+        "agent_update = _inline(agent_update)",
+        "",
+        "@_ijit",
+        "def new_state(k):",
+        "    return State("
+        + ", ".join(["_np.empty((1, k))"] * len(arrays) + ["_np.empty(1)"] * len(scalars))
+        + ")",
+        "",
+        "@_ijit",
+        "def reset_state(p, st):",
+    ]
+    body = []
+    for names, index in ((arrays, "0, :"), (scalars, "0")):
+        for name, init in names:
+            if init is None:
+                continue
+            value = f"p.{init}" if isinstance(init, str) else repr(float(init))
+            body.append(f"    st.{name}[{index}] = {value}")
+    lines += body or ["    pass"]
+    return "\n".join(lines) + "\n"
+
+
+@functools.cache
+def _module(select, update, arrays, scalars, param_names, reward_code, two_arms):
+    bindings = {
+        "agent_select": select,
+        "agent_update": update,
+        "REWARD_CODE": int(reward_code),
+        "TWO_ARMS": bool(two_arms),
+    }
+    return driver_module(_TEMPLATE, bindings, _state_source(arrays, scalars, param_names))
+
+
+def _record_value(agent, name, value):
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value)
+    raise TypeError(
+        f"agent {type(agent).__name__}: params()[{name!r}] must be a number or a bool, "
+        f"got {value!r}"
+    )
+
+
+def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool):
+    """``(module, p)``: the driver module for ``agent`` on ``problem`` and its record."""
+    name = type(agent).__name__
+    agent.check_problem(problem)
+    select, update = agent.hooks(problem)
+    check_hooks(agent, select, update)
+    values = agent.params(problem)
+    if not isinstance(values, dict):
+        raise TypeError(f"agent {name}: params() must return a dict, got {type(values).__name__}")
+    values = {k: _record_value(agent, k, v) for k, v in values.items()}
+    if not values:
+        values = {"unused": 0.0}  # numba needs a non-empty record
+    arrays = tuple(type(agent).arrays.items())
+    scalars = tuple(type(agent).scalars.items())
+    if not arrays:
+        raise TypeError(f"agent {name}: declare at least one per-arm array in `arrays`")
+    for state, init in arrays + scalars:
+        if isinstance(init, str) and init not in values:
+            raise TypeError(
+                f"agent {name}: the initial value of {state!r} names {init!r}, "
+                f"which is not a field of params(): {sorted(values)}"
+            )
+    module = _module(select, update, arrays, scalars, tuple(values), reward_code, two_arms)
+    return module, module.Params(**values)
+
+
+def run_kernel(agent, module, p, k, args):
+    """Call the driver; a compile failure becomes a TypeError naming the agent's function."""
+    from numba.core.errors import NumbaError
+
+    try:
+        module.simulate_blocks(*args)
+    except NumbaError as exc:
+        _diagnose(agent, module, p, k, exc)
+
+
+def _diagnose(agent, module, p, k, exc):
+    # The failure path only: compile each hook alone with the driver's argument
+    # types to find the one at fault (no cost when everything compiles).
+    import numba
+    from numba import types
+    from numba.core.errors import NumbaError
+
+    name = type(agent).__name__
+    tables = [np.zeros((1, k)) for _ in type(agent).arrays]
+    st = module.State(*tables, *[np.zeros(1) for _ in type(agent).scalars])
+    pt, stt = numba.typeof(p), numba.typeof(st)
+    i64, u64 = types.int64, types.uint64
+    hooks = (
+        ("select", module.agent_select, (pt, stt, i64, u64, i64)),
+        ("update", module.agent_update, (pt, stt, i64, i64, types.float64, u64, i64)),
+    )
+    for what, func, sig in hooks:
+        try:
+            compiled = numba.njit(sig)(func.py_func)
+        except NumbaError as inner:
+            raise TypeError(
+                f"agent {name}: numba cannot compile {what}() with the declared state "
+                f"{module.State._fields} and params {module.Params._fields}:\n{inner}"
+            ) from inner
+        ret = compiled.nopython_signatures[0].return_type
+        if what == "select" and not isinstance(ret, types.Integer):
+            raise TypeError(
+                f"agent {name}: select() must return an integer arm index, got {ret}"
+            ) from exc
+    raise TypeError(f"agent {name} cannot be compiled into the bandit driver:\n{exc}") from exc

@@ -1,0 +1,47 @@
+"""Bandit agents: one module per agent on the :class:`Agent` protocol, and the registry.
+
+:data:`AGENTS` is the one table of built-in agents: the command line's spec
+parser, ``fastrl warmup``, the test strategies and the README's table of
+agents all read it. Adding a built-in agent takes its module, its reference
+loop in ``tests/reference.py`` and one line here.
+"""
+
+from __future__ import annotations
+
+from fastrl.bandits.agents._base import Agent
+from fastrl.bandits.agents.epsilon_greedy import EpsilonGreedy
+from fastrl.bandits.agents.gradient import GradientBandit
+from fastrl.bandits.agents.softmax import Softmax
+from fastrl.bandits.agents.thompson import ThompsonSampling
+from fastrl.bandits.agents.ucb import UCB
+
+__all__ = [
+    "Agent",
+    "AGENTS",
+    "ALIASES",
+    "BanditAgent",
+    "EpsilonGreedy",
+    "Softmax",
+    "UCB",
+    "GradientBandit",
+    "ThompsonSampling",
+]
+
+#: name -> config class of every built-in agent
+AGENTS: dict[str, type[Agent]] = {
+    "epsilon-greedy": EpsilonGreedy,
+    "softmax": Softmax,
+    "ucb": UCB,
+    "gradient": GradientBandit,
+    "thompson": ThompsonSampling,
+}
+
+#: other names the command line accepts -> a name of :data:`AGENTS`
+ALIASES: dict[str, str] = {
+    "egreedy": "epsilon-greedy",
+    "greedy": "epsilon-greedy",
+    "boltzmann": "softmax",
+    "reinforcement-comparison": "gradient",
+}
+
+BanditAgent = Agent
