@@ -21,7 +21,15 @@ from fastrl._baselines import (
     numpy_testbed,
     tutorial_python_loop,
 )
-from fastrl.bandits import BernoulliBandit, EpsilonGreedy, GaussianBandit, Softmax, simulate
+from fastrl.bandits import (
+    Agent,
+    BernoulliBandit,
+    EpsilonGreedy,
+    GaussianBandit,
+    Softmax,
+    simulate,
+)
+from fastrl.policies import epsilon_greedy
 
 TUTORIAL_PROBS = (0.7, 0.3)
 TUTORIAL_EPSILON = EpsilonGreedy(epsilon=0.1, alpha=0.1, initial_value=0.5)
@@ -52,6 +60,31 @@ def testbed_fastrl(scale: float = 1.0):
     """10-armed testbed, sample-average epsilon-greedy (0.1), 100,000 runs x 1000 steps."""
     runs, steps = max(int(100_000 * scale), 64), 1000
     problem, agent = GaussianBandit.testbed(), EpsilonGreedy(0.1)
+    return runs * steps, lambda: simulate(problem, agent, runs=runs, steps=steps)
+
+
+@dataclass(frozen=True)
+class UserEpsilonGreedy(Agent):
+    """Sample-average epsilon-greedy written as a user writes an agent: the public
+    protocol only (``fastrl.bandits.Agent``, ``fastrl.policies``), no fastrl internals."""
+
+    epsilon: float = 0.1
+    arrays = {"q": 0.0, "n": 0.0}
+
+    @staticmethod
+    def select(p, st, j, key, t):
+        return epsilon_greedy(st.q, j, p.epsilon, key, t)
+
+    @staticmethod
+    def update(p, st, j, a, r, key, t):
+        st.n[j, a] += 1.0
+        st.q[j, a] += (r - st.q[j, a]) / st.n[j, a]
+
+
+def user_agent_fastrl(scale: float = 1.0):
+    """The testbed job of :func:`testbed_fastrl` with the user-written epsilon-greedy."""
+    runs, steps = max(int(100_000 * scale), 64), 1000
+    problem, agent = GaussianBandit.testbed(), UserEpsilonGreedy(0.1)
     return runs * steps, lambda: simulate(problem, agent, runs=runs, steps=steps)
 
 
@@ -402,6 +435,16 @@ GROUPS = [
         "vectorized numpy",
         50e6,
         10.0,
+        "agent-steps",
+    ),
+    Group(
+        "bandit-user-agent",
+        "10-armed testbed, eps-greedy written as a user's agent, 100,000 runs x 1000 steps",
+        user_agent_fastrl,
+        testbed_fastrl,
+        "the built-in EpsilonGreedy",
+        None,
+        0.9,
         "agent-steps",
     ),
     Group(

@@ -23,8 +23,12 @@ def _timed(label: str, func):
     return out
 
 
-def _warm_then_timed(label: str, small, full):
-    """Time ``small()`` (numba compiles or loads each kernel it needs), then ``full()``."""
+def _warm_then_timed(label: str, small, full, what: str = ""):
+    """Time ``small()`` (numba compiles or loads each kernel it needs), then ``full()``.
+
+    Says what it compiles before it starts, so a first run never looks frozen.
+    """
+    print(f"   compiling {what or label} (or loading it from the disk cache) ...", flush=True)
     _timed("first call, compile or cache load included", small)
     return _timed(label, full)
 
@@ -43,6 +47,7 @@ def run_demo(quick: bool = False) -> None:
         "warm",
         lambda: compare(agents, problem, runs=64, steps=10),
         lambda: compare(agents, problem, runs=runs, steps=1000),
+        "the bandit driver for epsilon-greedy and for softmax",
     )
     print(cmp.table())
 
@@ -62,6 +67,7 @@ def run_demo(quick: bool = False) -> None:
         "all agents, warm",
         lambda: compare(agents, testbed, runs=64, steps=10),
         lambda: compare(agents, testbed, runs=runs, steps=1000),
+        "the bandit driver for each agent kind: epsilon-greedy, UCB, gradient, Thompson",
     )
     print(cmp.table())
 

@@ -124,3 +124,13 @@ def test_user_agent_from_the_command_line_spec_and_in_compare():
     user, builtin = both.results["user"], both.results["built-in"]
     for name in ("mean_reward", "regret_se", "optimal_action"):  # the same bits
         np.testing.assert_array_equal(getattr(user, name), getattr(builtin, name))
+
+
+def test_readme_agent_table_is_generated_from_the_registry():
+    from pathlib import Path
+
+    from fastrl.bandits.agents import table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    inside = readme.split("<!-- agents:begin -->\n")[1].split("\n<!-- agents:end -->")[0]
+    assert inside == table()

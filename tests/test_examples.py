@@ -49,6 +49,15 @@ CASES = {
             rf"^  +2 arms: epsilon-greedy {NUM} +softmax {NUM}$",
         ],
     ),
+    "custom_agent": (
+        "--runs 20 --steps 50 --m 3",
+        ["custom_agent.png"],
+        [
+            rf"first call {NUM} s .*again {NUM} s \({NUM} million agent-steps/s\)",
+            rf"^explore-then-commit \(m=3\) +{NUM} +{NUM} ± {NUM}$",
+            rf"^UCB1-tuned +{NUM} +{NUM} ± {NUM}$",
+        ],
+    ),
     "multi_armed_bandits": (
         "--runs 20 --steps 50 --arms 5",
         ["multi_armed_bandits.png"],

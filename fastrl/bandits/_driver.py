@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fastrl._borrow import borrow, keep_alive
 from fastrl._jit import jit, pjit, prange
 from fastrl.bandits._dynamics import best_mean, draw_reward, drift_means, init_means
 from fastrl.bandits.problems import REWARD_BERNOULLI
@@ -34,7 +35,9 @@ NUM_METRICS = 3
 # Placeholders, bound by the generated footer of each copy:
 agent_select = None  # (p, st, j, key, t) -> arm
 agent_update = None  # (p, st, j, a, r, key, t) -> None
-new_state = None  # (k) -> the agent's state record of one-row tables
+new_state = None  # (tables, scalars) -> the agent's state record of one-row tables
+NUM_TABLES = 1
+NUM_SCALARS = 1
 reset_state = None  # (p, st) -> None: the declared initial values
 REWARD_CODE = REWARD_BERNOULLI
 TWO_ARMS = False  # two stationary arms: the arm count is a constant, no drift step
@@ -97,14 +100,18 @@ def simulate_block(
     """Block ``b`` of :func:`simulate_blocks`: its runs, one after another.
 
     A serial function called once per block, not the body of the ``prange``
-    loop: numba's parallel transform hoists allocations out of the loop, and
-    with the agent's state record built from them it shared one record
-    between iterations (measured: wrong, thread-dependent results).
+    loop: there numba's parfor pass dropped in-place writes that the inlined
+    agent made through its state record (measured: wrong results, with the
+    record's arrays allocated in the body or passed in).
     """
     k = 2 if TWO_ARMS else means_in.shape[1]
     loc, scale, reward_std = problem_params[0], problem_params[1], problem_params[2]
     means = np.empty((1, k))
-    st = new_state(k)
+    # The block owns the state's arrays until keep_alive at the end; the agent
+    # sees borrowed views (fastrl._borrow: no atomic reference counting per step).
+    tables = np.empty((NUM_TABLES, 1, k))
+    scalars = np.empty((NUM_SCALARS, 1))
+    st = new_state(borrow(tables), borrow(scalars))
     mean_r, m2_r = block_mean[M_REWARD, b], block_m2[M_REWARD, b]
     mean_o, m2_o = block_mean[M_OPTIMAL, b], block_m2[M_OPTIMAL, b]
     mean_g, m2_g = block_mean[M_REGRET, b], block_m2[M_REGRET, b]
@@ -150,3 +157,4 @@ def simulate_block(
     counts_to_moments(mean_o, m2_o, hi - lo)
     if REWARD_CODE == REWARD_BERNOULLI:
         counts_to_moments(mean_r, m2_r, hi - lo)
+    keep_alive(tables, scalars)

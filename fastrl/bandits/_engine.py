@@ -32,10 +32,16 @@ def _state_source(arrays, scalars, param_names) -> str:
         "agent_select = _inline(agent_select)",
         "agent_update = _inline(agent_update)",
         "",
+        f"NUM_TABLES = {max(len(arrays), 1)}",
+        f"NUM_SCALARS = {max(len(scalars), 1)}",
+        "",
         "@_ijit",
-        "def new_state(k):",
+        "def new_state(tables, scalars):",
         "    return State("
-        + ", ".join(["_np.empty((1, k))"] * len(arrays) + ["_np.empty(1)"] * len(scalars))
+        + ", ".join(
+            [f"tables[{n}]" for n in range(len(arrays))]
+            + [f"scalars[{n}]" for n in range(len(scalars))]
+        )
         + ")",
         "",
         "@_ijit",

@@ -45,3 +45,14 @@ ALIASES: dict[str, str] = {
 }
 
 BanditAgent = Agent
+
+
+def table() -> str:
+    """The README's markdown table of built-in agents, generated from :data:`AGENTS`."""
+    aliases = {name: [a for a, n in ALIASES.items() if n == name] for name in AGENTS}
+    rows = ["| `--agent` name | class | what it is |", "| --- | --- | --- |"]
+    for name, cls in AGENTS.items():
+        names = ", ".join(f"`{n}`" for n in [name, *aliases[name]])
+        summary = (cls.__doc__ or "").strip().split("\n\n")[0].replace("``", "`")
+        rows.append(f"| {names} | `{cls.__name__}` | {' '.join(summary.split())} |")
+    return "\n".join(rows)

@@ -17,8 +17,7 @@ __all__ = ["Softmax"]
 
 @dataclass(frozen=True)
 class Softmax(Agent):
-    """Boltzmann (softmax) selection over action values, inverse temperature ``beta``
-    (Sutton & Barto 2.3, exercise 2.2's softmax alternative).
+    """Boltzmann (softmax) selection over action values, inverse temperature ``beta``.
 
     Parameters
     ----------

@@ -22,7 +22,7 @@ SLOT_SAMPLE = FIRST_FREE_SLOT
 
 @dataclass(frozen=True)
 class ThompsonSampling(Agent):
-    """Thompson sampling (posterior sampling).
+    """Thompson sampling (Thompson 1933), with Beta or Normal posteriors.
 
     Bernoulli problems: Beta(1, 1) priors, posterior Beta(1 + successes,
     1 + failures). Gaussian problems: a Normal(``prior_mean``,
