@@ -142,6 +142,13 @@ def driver_module(template: str, bindings: dict[str, object], source: str = "") 
             return _MODULES[key]
         path = _write(key, text)
         name = f"fastrl_drivers.{key}"
+        # pickle imports a class's module by name, parent package first: without a
+        # parent in sys.modules, classes defined in generated source (records a
+        # cache index must pickle) could not be pickled.
+        if "fastrl_drivers" not in sys.modules:
+            parent = ModuleType("fastrl_drivers")
+            parent.__path__ = []
+            sys.modules["fastrl_drivers"] = parent
         mod_spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(mod_spec)
         sys.modules[name] = module  # before exec: numba's cache index unpickles by name
