@@ -34,6 +34,7 @@ from fastrl._jit import jit, pjit, prange
 from fastrl.rng import counter, run_key, uniform
 from fastrl.schedules import schedule_value
 from fastrl.stats import welford_add
+from fastrl.tabular._borrow import borrow
 from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
 from fastrl.tabular.learners.explore import EXPLORE_SOFTMAX, ExploreContext, observe
 
@@ -47,7 +48,7 @@ NUM_SUMMARY = 3
 # ---- placeholders, bound by the generated footer ----
 EXPLORE = 0
 learner_act = learner_update = learner_start = learner_end = learner_finish = None
-make_tables = reset_tables = make_scratch = reset_scratch = None
+make_tables = reset_tables = borrow_tables = make_scratch = reset_scratch = borrow_scratch = None
 
 
 @pjit
@@ -70,8 +71,10 @@ def train_blocks(
     """
     num_blocks = (num_runs + BLOCK - 1) // BLOCK
     for b in prange(num_blocks):
+        # np.int64: parfor lowering types the index uint64 where typing saw int64,
+        # and the block function was compiled twice (measured: 4 s of a cold start).
         train_block(
-            b, p, x, dims, next_state, prob, reward, terminated, initial, max_steps,
+            np.int64(b), p, x, dims, next_state, prob, reward, terminated, initial, max_steps,
             num_episodes, env_root, agent_root, run_start, num_runs, record, tail_episodes,
             out_q, out_summary, out_returns, out_lengths, block_n, block_mean, block_m2,
             block_bad,
@@ -96,11 +99,16 @@ def train_block(
     num_actions = next_state.shape[2]
     lo = b * BLOCK
     hi = min(lo + BLOCK, num_runs)
-    tab = make_tables(dims)
-    scr = make_scratch(dims)
-    counts = np.zeros((num_states, num_actions), dtype=np.int64)
-    row = np.empty((1, num_actions))
-    w = np.empty((1, num_actions))
+    # The block owns its arrays until keep_alive at the end; hooks see borrowed
+    # views (fastrl.tabular._borrow: no atomic reference counting per step).
+    tab_own = make_tables(dims)
+    scr_own = make_scratch(dims)
+    counts_own = np.zeros((num_states, num_actions), dtype=np.int64)
+    row_own = np.empty((1, num_actions))
+    w_own = np.empty((1, num_actions))
+    tab = borrow_tables(tab_own)
+    scr = borrow_scratch(scr_own)
+    counts, row, w = borrow(counts_own), borrow(row_own), borrow(w_own)
     mean_r, m2_r = block_mean[0, b], block_m2[0, b]
     mean_l, m2_l = block_mean[1, b], block_m2[1, b]
     mean_s, m2_s = block_mean[2, b], block_m2[2, b]
@@ -172,3 +180,9 @@ def train_block(
         out_summary[i, 2] = tail_success / tail_episodes
         learner_finish(p, tab, out_q[i])
     block_n[b] = hi - lo
+    keep_alive(tab_own, scr_own, counts_own, row_own, w_own)
+
+
+@jit
+def keep_alive(*owners):
+    """A call numba cannot drop: the owners of the borrowed views live until here."""

@@ -177,6 +177,7 @@ def _generate(cls, tables, scratch, fields) -> str:
         "import numpy as _np\n",
         "from collections import namedtuple as _namedtuple\n",
         "from fastrl._jit import ijit as _ijit\n",
+        "from fastrl.tabular._borrow import borrow as _borrow\n",
         "from fastrl.tabular._learn_plan import specialise as _specialise\n\n",
         f"Params = _namedtuple('Params', {[f for f, _ in fields]!r})\n",
     ]
@@ -198,9 +199,11 @@ def _generate(cls, tables, scratch, fields) -> str:
                 fill.append(code)
         make.append("    )\n\n")
         fill.append("    pass\n\n")
-        lines += make + fill
-    lines.append("make_tables, reset_tables = make_tab, reset_tab\n")
-    lines.append("make_scratch, reset_scratch = make_scr, reset_scr\n")
+        views = ", ".join(f"_borrow({var}.{n})" for n, _ in items)
+        view = [f"@_ijit\ndef borrow_{var}({var}):\n    return {rec}({views},)\n\n"]
+        lines += make + fill + view
+    lines.append("make_tables, reset_tables, borrow_tables = make_tab, reset_tab, borrow_tab\n")
+    lines.append("make_scratch, reset_scratch, borrow_scratch = make_scr, reset_scr, borrow_scr\n")
     for glob in _HOOK_GLOBALS.values():
         # Inlined into the driver whatever the user decorated them with.
         lines.append(f"{glob} = _ijit(_specialise({glob}, EXPLORE))\n")

@@ -143,10 +143,13 @@ def _select_row_epsilon(ctx, t):
 
 @ijit
 def _select_epsilon(ctx, q, s, t):
+    # One call site of the selector, on Q's own row unless the bonus needs a copy:
+    # two inlined copies (one per table) made Q-learning 1.9x slower per step.
+    table, i = q, s
     if ctx.bonus > 0.0:
         fill_row(ctx, q, s)
-        return epsilon_greedy(ctx.row, 0, ctx.param, ctx.key, t)
-    return epsilon_greedy(q, s, ctx.param, ctx.key, t)  # Q's own row: no copy
+        table, i = ctx.row, 0
+    return epsilon_greedy(table, i, ctx.param, ctx.key, t)
 
 
 @ijit
@@ -169,10 +172,11 @@ def _select_row_softmax(ctx, t):
 
 @ijit
 def _select_softmax(ctx, q, s, t):
+    table, i = q, s
     if ctx.bonus > 0.0:
         fill_row(ctx, q, s)
-        return softmax(ctx.row, 0, ctx.param, ctx.key, t, ctx.w)
-    return softmax(q, s, ctx.param, ctx.key, t, ctx.w)
+        table, i = ctx.row, 0
+    return softmax(table, i, ctx.param, ctx.key, t, ctx.w)
 
 
 @ijit

@@ -15,7 +15,7 @@ __all__ = ["QLearning", "q_learning_update", "act_on_q"]
 
 @ijit
 def q_learning_update(q, s, a, r, s_next, terminated, alpha, gamma):
-    """``Q[s, a] += alpha * (r + gamma * max_a' Q[s', a'] - Q[s, a])``; no bootstrap if terminated."""
+    """``Q[s, a] += alpha * (r + gamma * max_a' Q[s', a'] - Q[s, a])``, no bootstrap at the end."""
     target = r
     if not terminated:
         target += gamma * row_max(q, s_next)
