@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numba
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference_learning import train_one
+from strategies import tabular_agents
 
 from fastrl import rng
 from fastrl.schedules import Schedule
@@ -245,16 +247,28 @@ def test_bad_agent_config(cls, name, value):
 
 @settings(max_examples=40, deadline=None)
 @given(
+    st.sampled_from(sorted(LEARNERS)),
     st.sampled_from(["alpha", "gamma", "epsilon", "beta", "bonus"]),
     st.one_of(st.floats(allow_nan=True), st.integers(), st.text(max_size=2), st.none()),
 )
-def test_agent_config_property(name, value):
+def test_agent_config_property(learner, name, value):
     try:
-        agent = QLearning(**{name: value})
+        agent = LEARNERS[learner](**{name: value})
     except (ValueError, TypeError) as exc:
         assert name in str(exc)
     else:
         assert isinstance(getattr(agent, name), float)
+
+
+@settings(max_examples=30, deadline=None)
+@given(tabular_agents)
+def test_valid_configs_round_trip(agent):
+    # every registry learner validates and coerces its options (no kernel call: no compile)
+    assert type(agent) in LEARNERS.values() and isinstance(agent.alpha, float)
+    assert agent.exploration in ("epsilon_greedy", "softmax")
+    assert (
+        type(agent)(**{f.name: getattr(agent, f.name) for f in dataclasses.fields(agent)}) == agent
+    )
 
 
 def test_bad_train_args():
