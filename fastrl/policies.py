@@ -32,7 +32,9 @@ __all__ = [
     "SLOT_ACTION",
     "SLOT_TIE",
     "FIRST_FREE_SLOT",
+    "row_max",
     "argmax_random",
+    "argmax_random_at",
     "epsilon_greedy",
     "softmax",
     "softmax_pick",
@@ -52,14 +54,24 @@ FIRST_FREE_SLOT = 4
 
 
 @ijit
-def _pick_tie(q, i, best, first, ties, key, step):
+def row_max(q, i):
+    """Largest entry of ``q[i]`` (the first of equal maxima; NaN-free rows)."""
+    v = q[i, 0]
+    for a in range(1, q.shape[1]):
+        if q[i, a] > v:
+            v = q[i, a]
+    return v
+
+
+@ijit
+def _pick_tie(q, i, best, first, ties, key, c):
     # The tie-break of argmax_random: the pick-th maximal entry from `first` on.
     # Branch-free (the index is selected with arithmetic): the picked entry is
     # random, so a loop that exited at it mispredicted a branch on nearly every
     # tie, and a Q-learner's all-zero rows tie on most early steps. Measured:
     # FrozenLake Q-learning 5% faster; keep the main argmax loop branchy, its
     # outcome is predictable (branch-free there made a bandit step 30% slower).
-    pick = randint(key, counter(step, SLOT_TIE), ties)
+    pick = randint(key, c, ties)
     chosen = first
     seen = 0
     for a in range(first, q.shape[1]):
@@ -72,6 +84,12 @@ def _pick_tie(q, i, best, first, ties, key, step):
 @ijit
 def argmax_random(q, i, key, step):
     """Index of a maximal entry of ``q[i]``, ties broken uniformly at random."""
+    return argmax_random_at(q, i, key, counter(step, SLOT_TIE))
+
+
+@ijit
+def argmax_random_at(q, i, key, c):
+    """:func:`argmax_random` with the tie-break drawn at address ``c`` (any slot of any step)."""
     best = q[i, 0]
     first = 0
     ties = 1
@@ -85,7 +103,7 @@ def argmax_random(q, i, key, step):
             ties += 1
     if ties == 1:
         return np.int64(first)
-    return _pick_tie(q, i, best, first, ties, key, step)
+    return _pick_tie(q, i, best, first, ties, key, c)
 
 
 @ijit
@@ -214,11 +232,7 @@ def softmax(q, i, beta, key, step, w):
 @ijit
 def softmax_pick(q, i, beta, u, w):
     """:func:`softmax`'s action for a given uniform ``u`` in [0, 1) and a finite ``beta``."""
-    num_actions = q.shape[1]
-    qmax = q[i, 0]
-    for a in range(1, num_actions):
-        if q[i, a] > qmax:
-            qmax = q[i, a]
+    qmax = row_max(q, i)
     chosen = _softmax_bounded(q, i, qmax, beta, u, w)
     if chosen < 0:
         chosen = softmax_exact(q, i, qmax, beta, u, w)

@@ -29,11 +29,6 @@ def warmup(verbose: bool = False) -> float:
     from fastrl.bandits import BernoulliBandit, GaussianBandit, simulate
     from fastrl.bandits.agents import AGENTS
     from fastrl.tabular import (
-        DoubleQLearning,
-        DynaQ,
-        ExpectedSarsa,
-        QLearning,
-        Sarsa,
         evaluate,
         frozen_lake,
         policy_evaluation,
@@ -65,7 +60,9 @@ def warmup(verbose: bool = False) -> float:
     policy_iteration(mdp, 0.9)
     evaluate(mdp, plan.policy, episodes=2)
     random_search(mdp, 2, episodes=2)
-    for cls in (QLearning, Sarsa, ExpectedSarsa, DoubleQLearning, DynaQ):
+    from fastrl.tabular.learners import LEARNERS
+
+    for cls in LEARNERS.values():
         for exploration in ("epsilon_greedy", "softmax"):
             say(f"train: {cls.__name__}, {exploration}")
             train(mdp, cls(exploration=exploration), runs=2, episodes=2)

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for bandit configurations, valid and invalid (T3)."""
+"""Hypothesis strategies for bandit and tabular configurations, valid and invalid (T3)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from fastrl.bandits import (
 )
 from fastrl.bandits.agents import AGENTS
 from fastrl.schedules import Schedule
+from fastrl.tabular.learners import LEARNERS
 
 MAX_ARMS = 6
 
@@ -140,3 +141,19 @@ non_integers = st.one_of(
     st.just(np.float64(3.0)),
 )
 negative_integers = st.integers(max_value=0)
+
+
+#: every built-in tabular learner (the registry), with valid options of all kinds
+tabular_agents = st.sampled_from(sorted(LEARNERS)).flatmap(
+    lambda name: st.builds(
+        LEARNERS[name],
+        alpha=reals(1e-3, 1.0),
+        gamma=reals(0.0, 1.0),
+        epsilon=reals(0.0, 1.0),
+        exploration=st.sampled_from(["epsilon_greedy", "softmax"]),
+        beta=positive(1e3),
+        schedule=schedules,
+        bonus=reals(0.0, 2.0),
+        initial_value=reals(-10.0, 10.0),
+    )
+)

@@ -98,6 +98,15 @@ CASES = {
             rf"^Total: {NUM} s",
         ],
     ),
+    "custom_learner": (
+        "--runs 4 --episodes 5 --n 1 3 --plot",
+        ["custom_learner.png"],
+        [
+            rf"Windy gridworld, 4 runs x 5 episodes: {NUM} s",
+            r"^  1-step SARSA +\d+ ",
+            r"^  3-step SARSA +\d+ ",
+        ],
+    ),
     "cartpole_policy_search": (
         "--population 50 --generations 2 --episodes 2 --gif-steps 5",
         ["cartpole_policy_search.png", "cartpole_winner.gif"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numba
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference_learning import train_one
+from strategies import tabular_agents
 
 from fastrl import rng
 from fastrl.schedules import Schedule
@@ -27,7 +29,10 @@ from fastrl.tabular import (
     stack,
     train,
 )
-from fastrl.tabular import _learn_kernels as K
+from fastrl.tabular.learners import LEARNERS
+from fastrl.tabular.learners.double_q import SLOT_COIN, double_q_update
+from fastrl.tabular.learners.explore import expected_epsilon, expected_softmax
+from fastrl.tabular.learners.q_learning import q_learning_update
 from fastrl.tabular.train import _train, _value_gamma1
 
 
@@ -106,26 +111,24 @@ def test_one_action_chain_by_hand():
 
 def test_td_targets_by_hand():
     q = np.array([[0.0, 0.0], [1.0, 3.0]])
-    K._q_learning_update(q, 0, 1, 2.0, 1, False, 0.5, 0.9)
+    q_learning_update(q, 0, 1, 2.0, 1, False, 0.5, 0.9)
     assert q[0, 1] == pytest.approx(0.5 * (2.0 + 0.9 * 3.0), abs=1e-15)
-    K._q_learning_update(q, 0, 0, 1.0, 1, True, 0.5, 0.9)  # terminated: no bootstrap
+    q_learning_update(q, 0, 0, 1.0, 1, True, 0.5, 0.9)  # terminated: no bootstrap
     assert q[0, 0] == 0.5
     # Expected SARSA, epsilon-greedy 0.2 on selection values [1, 3, 3] (a tie), of Q [0, 1, 2]:
     # pi = [0.2/3, 0.2/3 + 0.4, 0.2/3 + 0.4] -> 0.2/3 * 3 + 0.4 * 1 + 0.4 * 2 = 1.4
     row, q_next = np.array([[1.0, 3.0, 3.0]]), np.array([0.0, 1.0, 2.0])
-    assert K._expected_value(row, q_next[None], 0, K.EXPLORE_EPSILON, 0.2) == pytest.approx(
-        1.4, abs=1e-14
-    )
+    assert expected_epsilon(row, q_next[None], 0, 0.2) == pytest.approx(1.4, abs=1e-14)
     # softmax with beta = ln 2 on [0, 1]: pi = [1/3, 2/3] -> 3/3 + 12/3 = 5
     row, q_next = np.array([[0.0, 1.0]]), np.array([[3.0, 6.0]])
-    val = K._expected_value(row, q_next, 0, K.EXPLORE_SOFTMAX, math.log(2))
+    val = expected_softmax(row, q_next, 0, math.log(2))
     assert val == pytest.approx(5.0, abs=1e-14)
     # Double Q: the coin of step t picks the table; target uses the other table at argmax
     key, t = np.uint64(rng.run_key(np.uint64(99), np.int64(0))), np.int64(3)
     q1 = np.array([[0.0, 0.0], [5.0, 1.0]])
     q2 = np.array([[0.0, 0.0], [2.0, 7.0]])
-    heads = rng.uniform(key, np.uint64(rng.counter(t, K.SLOT_COIN))) < 0.5
-    K._double_q_update(q1, q2, 0, 1, 1.0, 1, False, 0.5, 1.0, key, t)
+    heads = rng.uniform(key, np.uint64(rng.counter(t, SLOT_COIN))) < 0.5
+    double_q_update(q1, q2, 0, 1, 1.0, 1, False, 0.5, 1.0, key, t)
     if heads:  # update Q1 with Q2[1, argmax Q1[1]] = Q2[1, 0] = 2
         assert q1[0, 1] == 0.5 * (1.0 + 2.0) and q2[0, 1] == 0.0
     else:  # update Q2 with Q1[1, argmax Q2[1]] = Q1[1, 1] = 1
@@ -236,7 +239,7 @@ BAD_AGENT_ARGS = [
 
 
 @pytest.mark.parametrize(("name", "value"), BAD_AGENT_ARGS)
-@pytest.mark.parametrize("cls", [QLearning, Sarsa, ExpectedSarsa, DoubleQLearning, DynaQ])
+@pytest.mark.parametrize("cls", list(LEARNERS.values()), ids=list(LEARNERS))
 def test_bad_agent_config(cls, name, value):
     with pytest.raises((ValueError, TypeError), match=name):
         cls(**{name: value})
@@ -244,16 +247,28 @@ def test_bad_agent_config(cls, name, value):
 
 @settings(max_examples=40, deadline=None)
 @given(
+    st.sampled_from(sorted(LEARNERS)),
     st.sampled_from(["alpha", "gamma", "epsilon", "beta", "bonus"]),
     st.one_of(st.floats(allow_nan=True), st.integers(), st.text(max_size=2), st.none()),
 )
-def test_agent_config_property(name, value):
+def test_agent_config_property(learner, name, value):
     try:
-        agent = QLearning(**{name: value})
+        agent = LEARNERS[learner](**{name: value})
     except (ValueError, TypeError) as exc:
         assert name in str(exc)
     else:
         assert isinstance(getattr(agent, name), float)
+
+
+@settings(max_examples=30, deadline=None)
+@given(tabular_agents)
+def test_valid_configs_round_trip(agent):
+    # every registry learner validates and coerces its options (no kernel call: no compile)
+    assert type(agent) in LEARNERS.values() and isinstance(agent.alpha, float)
+    assert agent.exploration in ("epsilon_greedy", "softmax")
+    assert (
+        type(agent)(**{f.name: getattr(agent, f.name) for f in dataclasses.fields(agent)}) == agent
+    )
 
 
 def test_bad_train_args():

@@ -21,7 +21,7 @@ import numpy as np
 from fastrl._chunks import BLOCK_SIZE
 from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
 from fastrl.rng import check_seed
-from fastrl.tabular._learn_kernels import BLOCK as _LEARN_BLOCK
+from fastrl.tabular._learn_driver import BLOCK as _LEARN_BLOCK
 from fastrl.tabular.mdp import MDPStack, TabularMDP
 
 #: Blocks of 64 runs per chunk of work: 8192 runs. The chunk size depends on

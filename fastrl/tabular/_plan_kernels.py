@@ -175,26 +175,48 @@ def _evaluate_one(next_state, n, r_sa, w, pi, M, v):
     return _solve(M, v)
 
 
+@jit
+def _evaluate_rows(lo, hi, next_state, prob, reward, terminated, pi, gamma, values, q, policy,
+                   singular, r_sa, w, M):  # fmt: skip
+    """Exact evaluation of rows ``lo .. hi - 1`` with the scratch ``r_sa``, ``w``, ``M``."""
+    multi = next_state.shape[0] > 1
+    multi_pi = pi.shape[0] > 1
+    for i in range(lo, hi):
+        n = i if multi else 0
+        _fold(next_state, prob, reward, terminated, n, gamma, r_sa, w)
+        ok = _evaluate_one(next_state, n, r_sa, w, pi[i if multi_pi else 0], M, values[i])
+        singular[i] = not ok
+        _backup(next_state, n, r_sa, w, values[i], q[i])
+        _greedy(q[i], policy[i])
+
+
 @pjit
 def _policy_evaluation(
     next_state, prob, reward, terminated, pi, gamma, values, q, policy, singular
 ):
     N = values.shape[0]
-    multi = next_state.shape[0] > 1
-    multi_pi = pi.shape[0] > 1
     S, A, K = prob.shape[1], prob.shape[2], prob.shape[3]
     num_blocks = (N + BLOCK - 1) // BLOCK
     for b in prange(num_blocks):
         r_sa = np.empty((S, A))
         w = np.empty((S, A, K))
         M = np.empty((S, S))
-        for i in range(b * BLOCK, min(N, (b + 1) * BLOCK)):
-            n = i if multi else 0
-            _fold(next_state, prob, reward, terminated, n, gamma, r_sa, w)
-            ok = _evaluate_one(next_state, n, r_sa, w, pi[i if multi_pi else 0], M, values[i])
-            singular[i] = not ok
-            _backup(next_state, n, r_sa, w, values[i], q[i])
-            _greedy(q[i], policy[i])
+        _evaluate_rows(b * BLOCK, min(N, (b + 1) * BLOCK), next_state, prob, reward, terminated,
+                       pi, gamma, values, q, policy, singular, r_sa, w, M)  # fmt: skip
+
+
+@jit
+def _policy_evaluation_serial(
+    next_state, prob, reward, terminated, pi, gamma, values, q, policy, singular
+):
+    """:func:`_policy_evaluation` on one thread, the same bits: a parfor's compile took 3 s
+    of ``train``'s first call, which evaluates few distinct policies."""
+    S, A, K = prob.shape[1], prob.shape[2], prob.shape[3]
+    r_sa = np.empty((S, A))
+    w = np.empty((S, A, K))
+    M = np.empty((S, S))
+    _evaluate_rows(0, values.shape[0], next_state, prob, reward, terminated, pi, gamma, values,
+                   q, policy, singular, r_sa, w, M)  # fmt: skip
 
 
 @pjit

@@ -231,6 +231,12 @@ def policy_evaluation(mdp: TabularMDP | MDPStack, policy, gamma: float) -> Plann
         ``values = V^pi``, ``q = Q^pi``, ``policy`` greedy w.r.t. ``Q^pi`` (one
         improvement step), ``iterations = 1``, ``converged = True``.
     """
+    return _policy_evaluation(mdp, policy, gamma, _k._policy_evaluation)
+
+
+def _policy_evaluation(mdp, policy, gamma, kernel) -> PlanningResult:
+    """:func:`policy_evaluation` with the kernel given (``fastrl.tabular.train`` takes the
+    serial one, which compiles faster)."""
     _check_mdp(mdp)
     gamma = check_real("gamma", gamma, low=0.0, high=1.0)
     arrays = batched_arrays(mdp)
@@ -242,7 +248,7 @@ def policy_evaluation(mdp: TabularMDP | MDPStack, policy, gamma: float) -> Plann
     N = max(N_mdp, N_pi)
     values, q, greedy = _outputs(N, S, A)
     singular = np.empty(N, dtype=np.bool_)
-    _k._policy_evaluation(*arrays[:4], probs, gamma, values, q, greedy, singular)
+    kernel(*arrays[:4], probs, gamma, values, q, greedy, singular)
     _raise_singular(singular, gamma)
     ones = np.ones(N, dtype=np.int64)
     return _result(values, q, greedy, ones, ones.astype(bool), single and N == 1)

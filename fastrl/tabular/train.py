@@ -19,10 +19,12 @@ import numpy as np
 
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
-from fastrl.tabular import _learn_kernels as K
-from fastrl.tabular.agents import TabularAgent
+from fastrl.tabular import _learn_driver as K
+from fastrl.tabular import _plan_kernels
+from fastrl.tabular._learn_plan import plan_for, run_blocks
+from fastrl.tabular.learners import TabularAgent
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
-from fastrl.tabular.planning import policy_evaluation
+from fastrl.tabular.planning import _policy_evaluation
 from fastrl.validation import check_bool, check_int
 
 __all__ = ["TrainResult", "TabularComparison", "train", "compare"]
@@ -164,7 +166,9 @@ def _greedy_values(mdp, policy: np.ndarray, gamma: float) -> np.ndarray:
         _, first, inverse = np.unique(rows.ravel(), return_index=True, return_inverse=True)
         unique, inverse = policy[first], inverse.reshape(-1)
     if gamma < 1.0:
-        values = np.asarray(policy_evaluation(mdp, unique, gamma).values).reshape(unique.shape)
+        # The serial kernel: few distinct policies, and a first call compiles 3 s less.
+        res = _policy_evaluation(mdp, unique, gamma, _plan_kernels._policy_evaluation_serial)
+        values = np.asarray(res.values).reshape(unique.shape)
         initial = mdp.initial if is_stack else mdp.initial[None]
         per_unique = (values * initial).sum(axis=1)
     else:
@@ -318,8 +322,8 @@ def _train(
 
 
 def train_kernel_for(agent: TabularAgent):
-    """The driver compiled for ``agent``'s algorithm and exploration kind."""
-    return K.train_kernel(int(agent.algorithm), int(agent.exploration_code))
+    """The driver compiled for ``agent``'s learner and exploration rule (a ``LearnerPlan``)."""
+    return plan_for(agent)
 
 
 def _train_blocks(
@@ -334,24 +338,10 @@ def _train_blocks(
     order. Block ``b``'s numbers depend only on its runs, so merging blocks in
     order gives the same curves for any chunking (``fastrl.sweep`` relies on it).
     """
-    next_state, prob, reward, terminated, initial = arrays
-    sched = agent.schedule
-    blocks = -(-chunk_runs // K.BLOCK)
-    block_n = np.zeros(blocks, dtype=np.int64)
-    block_mean = np.zeros((K.NUM_METRICS, blocks, episodes))
-    block_m2 = np.zeros((K.NUM_METRICS, blocks, episodes))
-    kernel(
-        float(agent.explore_v0), float(agent.beta),
-        np.int64(sched.code), float(sched.decay), float(sched.floor),
-        np.int64(sched.duration), float(agent.bonus), float(agent.alpha),
-        float(agent.gamma), float(agent.initial_value), np.int64(agent.planning_steps_),
-        next_state, prob, reward, terminated, initial,
-        np.int64(max_steps), np.int64(episodes),
-        roots[STREAM_ENV], roots[STREAM_AGENT], np.int64(run_start), np.int64(chunk_runs),
-        record_runs, np.int64(tail), q, summary, returns, lengths,
-        block_n, block_mean, block_m2,
+    return run_blocks(
+        kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs, record_runs,
+        tail, q, summary, returns, lengths, STREAM_ENV, STREAM_AGENT, K.BLOCK, K.NUM_METRICS,
     )  # fmt: skip
-    return block_n, block_mean, block_m2
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,0 +1,183 @@
+"""The one driver of tabular learning: a template, specialised to one learner.
+
+:func:`fastrl.tabular._learn_plan.plan_for` makes a copy of this module with
+:func:`fastrl._plugin.driver_module`: its footer binds the placeholders below
+to one learner's hooks (inlined: ``ijit`` of their Python functions), defines
+the learner's ``Params``/``Tables``/``Scratch`` records and the functions that
+allocate and refill them, and sets ``EXPLORE``. Branches on ``EXPLORE`` are
+pruned before inlining, so a driver compiles only its own learner and its own
+exploration rule; it holds no per-algorithm code (STYLE K4).
+
+Step ``t`` of run ``i`` (``t`` counts every env step of the run across
+episodes, from 0) does, in this order:
+
+1. ``a = act(p, tab, scr, ctx, s, t)``; an ``a`` outside ``[0, A)`` stops the
+   block and is reported (never used as an index);
+2. ``s_next, r, term`` from :func:`fastrl.tabular._dynamics.env_step` with the
+   env-stream draw ``(t, SLOT_TRANSITION)``;
+3. ``N[s, a] += 1`` where the count bonus reads it (:func:`~.explore.observe`);
+4. ``update(p, tab, scr, ctx, s, a, r, s_next, term, trunc, t)``, ``trunc``
+   when the step limit ends the episode without termination.
+
+An episode starts with ``s = sample_initial(...)`` from the env-stream draw
+``(t, SLOT_RESET)``, the refill of the scratch arrays, the exploration context
+of the episode (the schedule's value at the episode index) and
+``start_episode``; it ends with ``end_episode``. A run starts with the refill
+of the tables and zero counts and ends with ``finish`` writing its Q table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fastrl._jit import jit, pjit, prange
+from fastrl.rng import counter, run_key, uniform
+from fastrl.schedules import schedule_value
+from fastrl.stats import welford_add
+from fastrl._borrow import borrow, keep_alive
+from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
+from fastrl.tabular.learners.explore import EXPLORE_SOFTMAX, ExploreContext, observe
+
+#: runs per block of the parallel loop (fixed: results never depend on threads)
+BLOCK = 64
+#: metrics of the per-episode curves: return, length, success
+NUM_METRICS = 3
+#: per-run summaries: mean return, tail mean return, tail success rate
+NUM_SUMMARY = 3
+
+# ---- placeholders, bound by the generated footer ----
+EXPLORE = 0
+learner_act = learner_update = learner_start = learner_end = learner_finish = None
+make_tables = reset_tables = borrow_tables = make_scratch = reset_scratch = borrow_scratch = None
+
+
+@pjit
+def train_blocks(
+    p, x, dims, next_state, prob, reward, terminated, initial, max_steps, num_episodes,
+    env_root, agent_root, run_start, num_runs, record, tail_episodes,
+    out_q, out_summary, out_returns, out_lengths, block_n, block_mean, block_m2, block_bad,
+):  # fmt: skip
+    """Train runs ``run_start .. run_start + num_runs`` (``run_start`` a multiple of BLOCK).
+
+    ``p`` is the learner's config record, ``x`` its :class:`~.explore.Exploration`,
+    ``dims`` the int64 sizes of its tables and scratch. ``out_q[runs, S, A]``
+    receives final Q tables at global rows; ``block_n[B]``,
+    ``block_mean``/``block_m2[NUM_METRICS, B, E]`` the per-block episode curves of
+    this chunk; ``out_returns``/``out_lengths[runs, E]`` the per-run curves when
+    ``record``; ``out_summary[runs, NUM_SUMMARY]`` per run the mean return over all
+    episodes, and the mean return and success rate over the last ``tail_episodes``
+    episodes. ``block_bad[B, 2]`` stays -1 unless a hook returned an action out of
+    range: then it holds the run and the action, and the block stops.
+    """
+    num_blocks = (num_runs + BLOCK - 1) // BLOCK
+    for b in prange(num_blocks):
+        # np.int64: parfor lowering types the index uint64 where typing saw int64,
+        # and the block function was compiled twice (measured: 4 s of a cold start).
+        train_block(
+            np.int64(b), p, x, dims, next_state, prob, reward, terminated, initial, max_steps,
+            num_episodes, env_root, agent_root, run_start, num_runs, record, tail_episodes,
+            out_q, out_summary, out_returns, out_lengths, block_n, block_mean, block_m2,
+            block_bad,
+        )  # fmt: skip
+
+
+@jit
+def train_block(
+    b, p, x, dims, next_state, prob, reward, terminated, initial, max_steps, num_episodes,
+    env_root, agent_root, run_start, num_runs, record, tail_episodes,
+    out_q, out_summary, out_returns, out_lengths, block_n, block_mean, block_m2, block_bad,
+):  # fmt: skip
+    """Block ``b`` of :func:`train_blocks`, one run after another.
+
+    A plain function called once per block, not the body of the ``prange`` loop:
+    numba's parfor pass dropped in-place writes that inlined hooks made through a
+    record of arrays (``tab.q[s, a] += ...`` was lost), and the body of a parfor
+    also compiles more slowly.
+    """
+    num_mdps = next_state.shape[0]
+    num_states = next_state.shape[1]
+    num_actions = next_state.shape[2]
+    lo = b * BLOCK
+    hi = min(lo + BLOCK, num_runs)
+    # The block owns its arrays until keep_alive at the end; hooks see borrowed
+    # views (fastrl._borrow: no atomic reference counting per step).
+    tab_own = make_tables(dims)
+    scr_own = make_scratch(dims)
+    counts_own = np.zeros((num_states, num_actions), dtype=np.int64)
+    row_own = np.empty((1, num_actions))
+    w_own = np.empty((1, num_actions))
+    tab = borrow_tables(tab_own)
+    scr = borrow_scratch(scr_own)
+    counts, row, w = borrow(counts_own), borrow(row_own), borrow(w_own)
+    mean_r, m2_r = block_mean[0, b], block_m2[0, b]
+    mean_l, m2_l = block_mean[1, b], block_m2[1, b]
+    mean_s, m2_s = block_mean[2, b], block_m2[2, b]
+    bad = False
+    for j in range(lo, hi):
+        i = run_start + j
+        n = i if num_mdps > 1 else 0
+        env_key = run_key(env_root, i)
+        key = run_key(agent_root, i)
+        reset_tables(p, tab)
+        if x.bonus > 0.0:
+            counts[:, :] = 0
+        inv_n = 1.0 / (j - lo + 1)
+        t = np.int64(0)
+        sum_ret = 0.0
+        tail_ret = 0.0
+        tail_success = 0.0
+        for e in range(num_episodes):
+            temp = schedule_value(x.code, x.v0, x.decay, x.floor, x.duration, e)
+            param = temp
+            if EXPLORE == EXPLORE_SOFTMAX:  # a constant of the generated module
+                param = x.beta if temp == x.v0 else 1.0 / temp
+            ctx = ExploreContext(EXPLORE, key, np.int64(e), param, x.bonus, counts, row, w)
+            s = sample_initial(initial, n, uniform(env_key, counter(t, SLOT_RESET)))
+            reset_scratch(p, scr)
+            learner_start(p, tab, scr, ctx, s, t)
+            ret = 0.0
+            length = 0
+            success = 0.0
+            while True:
+                a = learner_act(p, tab, scr, ctx, s, t)
+                if a < 0 or a >= num_actions:
+                    block_bad[b, 0] = i
+                    block_bad[b, 1] = a
+                    bad = True
+                    break
+                s_next, r, term = env_step(
+                    next_state, prob, reward, terminated, n, s, a,
+                    uniform(env_key, counter(t, SLOT_TRANSITION)),
+                )  # fmt: skip
+                observe(ctx, s, a)
+                length += 1
+                ret += r
+                trunc = not term and length >= max_steps
+                learner_update(p, tab, scr, ctx, s, a, r, s_next, term, trunc, t)
+                t += 1
+                if term or trunc:
+                    if term and r > 0.0:
+                        success = 1.0
+                    break
+                s = s_next
+            if bad:
+                break
+            learner_end(p, tab, scr, ctx, t)
+            welford_add(mean_r, m2_r, e, ret, inv_n)
+            welford_add(mean_l, m2_l, e, np.float64(length), inv_n)
+            welford_add(mean_s, m2_s, e, success, inv_n)
+            sum_ret += ret
+            if e >= num_episodes - tail_episodes:
+                tail_ret += ret
+                tail_success += success
+            if record:
+                out_returns[i, e] = ret
+                out_lengths[i, e] = length
+        if bad:
+            break
+        out_summary[i, 0] = sum_ret / num_episodes
+        out_summary[i, 1] = tail_ret / tail_episodes
+        out_summary[i, 2] = tail_success / tail_episodes
+        learner_finish(p, tab, out_q[i])
+    block_n[b] = hi - lo
+    keep_alive(tab_own, scr_own, counts_own, row_own, w_own)
