@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from fastrl._borrow import borrow, keep_alive
 from fastrl._jit import jit, pjit, prange
 from fastrl.rng import counter, run_key, uniform
 from fastrl.schedules import schedule_value
 from fastrl.stats import welford_add
-from fastrl._borrow import borrow, keep_alive
 from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
 from fastrl.tabular.learners.explore import EXPLORE_SOFTMAX, ExploreContext, observe
 
