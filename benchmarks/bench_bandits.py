@@ -79,6 +79,8 @@ CHECKS = {
     ("bandit-tutorial", "baseline"): _check_tutorial_loop,
     ("bandit-testbed", "fastrl"): _check_testbed,
     ("bandit-testbed", "baseline"): _check_testbed_numpy,
+    ("bandit-user-agent", "fastrl"): _check_testbed,  # the user's eps-greedy: the same job
+    ("bandit-user-agent", "baseline"): _check_testbed,
 }
 
 

@@ -111,8 +111,13 @@ def _binding_line(name: str, obj, digest) -> str:
 
 
 def lookup(token: str):
-    """The in-process object bound under ``token`` (used by generated modules)."""
-    return _LOCAL[token]
+    """The in-process object bound under ``token`` (used by generated modules).
+
+    ``None`` in another process: there the module is imported only so that
+    pickle finds the record classes a shared cache index names (see
+    :func:`_parent`); its functions are never called.
+    """
+    return _LOCAL.get(token)
 
 
 def driver_module(template: str, bindings: dict[str, object], source: str = "") -> ModuleType:
@@ -143,10 +148,10 @@ def driver_module(template: str, bindings: dict[str, object], source: str = "") 
             return _MODULES[key]
         path = _write(key, text)
         name = f"{_PARENT}.{key}"
-        parent = sys.modules.get(_PARENT)
-        if parent is None:  # a package to hold the drivers, so `import` finds them by name
-            parent = sys.modules[_PARENT] = ModuleType(_PARENT)
-            parent.__path__ = []
+        parent = _parent()
+        if name in sys.modules:  # already imported by pickle (see _parent): the same classes
+            _MODULES[key] = sys.modules[name]
+            return _MODULES[key]
         mod_spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(mod_spec)
         sys.modules[name] = module  # before exec: numba's cache index unpickles by name
@@ -160,9 +165,30 @@ def driver_module(template: str, bindings: dict[str, object], source: str = "") 
         return module
 
 
-def _write(key: str, text: str) -> Path:
+def _folders() -> tuple[Path, Path]:
     user = os.getuid() if hasattr(os, "getuid") else 0
-    for folder in (driver_dir(), Path(tempfile.gettempdir()) / f"fastrl-{user}"):
+    return driver_dir(), Path(tempfile.gettempdir()) / f"fastrl-{user}"
+
+
+def _parent() -> ModuleType:
+    """The package ``fastrl_drivers``, whose path is the folders of the generated files.
+
+    pickle imports a class's module by name, parent package first. A record class
+    defined in generated source can be named by the disk-cache index of a *shared*
+    kernel (one a driver calls with its records), which another process loads when
+    it calls that kernel with its own records: then ``import fastrl_drivers.<key>``
+    must find the file another process wrote (measured in CI: ModuleNotFoundError).
+    """
+    parent = sys.modules.get(_PARENT)
+    if parent is None:
+        parent = ModuleType(_PARENT)
+        parent.__path__ = [str(folder) for folder in _folders()]
+        sys.modules[_PARENT] = parent
+    return parent
+
+
+def _write(key: str, text: str) -> Path:
+    for folder in _folders():
         path = folder / f"{key}.py"
         try:
             if path.exists() and path.read_text() == text:
@@ -194,3 +220,6 @@ def inline(func):
         if py not in _INLINED:
             _INLINED[py] = ijit(py)
         return _INLINED[py]
+
+
+_parent()  # before any cache index is read

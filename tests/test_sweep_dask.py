@@ -53,7 +53,7 @@ def test_cluster_equals_local_bit_for_bit(client):
 
 
 def test_one_huge_simulate_or_train_call_on_the_cluster(client):
-    kw = dict(runs=150, steps=40, seed=2, _chunk_blocks=1)
+    kw = dict(runs=150, steps=40, seed=2)  # chunking never changes the bits
     want = simulate(TESTBED, UCB(2.0), **kw)
     assert_bandit_equal(simulate(TESTBED, UCB(2.0), client=client, **kw), want)
     agent = QLearning(alpha=0.5, epsilon=0.2)
