@@ -103,7 +103,13 @@ def _binding_line(name: str, obj, digest) -> str:
         head, _, rest = qualname.partition(".")
         attr = f".{rest}" if rest else ""
         digest.update(_source_bytes(obj))
-        return f"from {module} import {head} as _b_{name}\n{name} = _b_{name}{attr}\n"
+        # Soft: pickle may import this module in a process that cannot import the
+        # agent's module (see _parent); it needs the record classes, not the functions.
+        return (
+            f"try:\n    from {module} import {head} as _b_{name}\n"
+            f"    {name} = _b_{name}{attr}\n"
+            f"except ImportError:\n    {name} = None\n"
+        )
     token = hashlib.sha256(_source_bytes(obj) + f"{id(obj)}".encode()).hexdigest()[:16]
     _LOCAL[token] = obj
     digest.update(f"local:{os.getpid()}:{token}".encode())

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastrl._borrow import borrow, keep_alive
+from fastrl._borrow import borrow
 from fastrl._jit import jit, pjit, prange
 from fastrl.rng import counter, run_key, uniform
 from fastrl.schedules import schedule_value
@@ -181,3 +181,15 @@ def train_block(
         learner_finish(p, tab, out_q[i])
     block_n[b] = hi - lo
     keep_alive(tab_own, scr_own, counts_own, row_own, w_own)
+
+
+@jit
+def keep_alive(*owners):
+    """A call numba cannot drop: the owners of the borrowed views live until here.
+
+    Defined in the template, not shared from :mod:`fastrl._borrow`: it takes the
+    learner's records, and a shared cached kernel's disk-cache index would name
+    every driver's record classes, which another process must then import (CI:
+    ModuleNotFoundError for a test module's learner).
+    """
+    return len(owners)

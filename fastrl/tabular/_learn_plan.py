@@ -90,6 +90,8 @@ def specialise(fn, rule: int):
     functions) in ``fn``, and in the functions it calls, is bound to that rule's
     versions (``explore.specialised``), so the driver compiles no other rule.
     """
+    if fn is None:  # a binding of a module imported only for its classes (fastrl._plugin)
+        return None
     py = getattr(fn, "py_func", fn)
     return _rebound(py, rule, {}) or py
 
