@@ -22,8 +22,9 @@ import numpy as np
 
 from fastrl._borrow import borrow, keep_alive
 from fastrl._jit import jit, pjit, prange
-from fastrl.bandits._dynamics import best_mean, draw_reward, drift_means, init_means
+from fastrl.bandits._dynamics import draw_reward, drift_means, init_means
 from fastrl.bandits.problems import REWARD_BERNOULLI
+from fastrl.policies import row_max
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, STREAM_EXTRA, STREAM_PROBLEM, run_key
 from fastrl.stats import counts_to_moments, welford_add
 
@@ -127,7 +128,7 @@ def simulate_block(
         agent_key = run_key(roots[STREAM_AGENT], i)
         drift_key = run_key(roots[STREAM_EXTRA], i)
         reset_state(p, st)
-        best = best_mean(means, 0)
+        best = row_max(means, 0)
         regret = 0.0
         total = 0.0
         for t in range(num_steps):
@@ -152,7 +153,7 @@ def simulate_block(
             agent_update(p, st, 0, a, r, agent_key, t)
             if not TWO_ARMS and drift_std > 0.0:
                 drift_means(REWARD_CODE, means, 0, drift_std, drift_key, t)
-                best = best_mean(means, 0)
+                best = row_max(means, 0)
         welford_add(run_mean[0, b], run_m2[0, b], 0, total / num_steps, inv_n)
     counts_to_moments(mean_o, m2_o, hi - lo)
     if REWARD_CODE == REWARD_BERNOULLI:

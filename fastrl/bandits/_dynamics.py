@@ -19,7 +19,7 @@ from fastrl._jit import ijit, jit
 from fastrl.bandits.problems import MEANS_GIVEN, MEANS_UNIFORM, REWARD_BERNOULLI
 from fastrl.rng import normal, uniform
 
-__all__ = ["init_means", "best_mean", "draw_reward", "drift_means"]
+__all__ = ["init_means", "draw_reward", "drift_means"]
 
 
 @jit
@@ -32,16 +32,6 @@ def init_means(means_code, means_in, row, loc, scale, key, means, j):
             means[j, a] = uniform(key, np.uint64(a))
         else:
             means[j, a] = loc + scale * normal(key, np.uint64(a))
-
-
-@ijit
-def best_mean(means, j):
-    """The largest true value of row ``j``."""
-    best = means[j, 0]
-    for a in range(1, means.shape[1]):
-        if means[j, a] > best:
-            best = means[j, a]
-    return best
 
 
 @ijit
