@@ -6,7 +6,8 @@ out here and do NOT call ``fastrl.policies``, ``fastrl.schedules`` or
 ``fastrl.bandits._kernels``. Only the addressed draws of ``fastrl.rng`` and the
 exponential of ``fastrl._math`` (within 0.51 ulp of libm's, which it differs
 from in the last bit about once in a thousand; ``tests/test_math.py``) are
-shared, the draws at the addresses documented in ``fastrl/bandits/_kernels.py``:
+shared, the draws at the addresses documented in ``fastrl/bandits/_dynamics.py``
+and ``fastrl/policies.py``:
 
 * problem stream, counter ``a``: the true value of arm ``a`` (drawn problems);
 * environment stream, counter ``t * k + a``: the reward of arm ``a`` at step ``t``;
@@ -14,6 +15,9 @@ shared, the draws at the addresses documented in ``fastrl/bandits/_kernels.py``:
 * agent stream, ``counter(t, slot)`` = ``16 t + slot``: slot 0 explore?, slot 1
   the exploratory/sampled/untried action, slot 2 tie-breaking, slot 4 the
   sub-key of Thompson sampling's posterior draws.
+
+Each agent's loop is a :class:`ReferenceAgent` registered for its config class
+with :func:`reference_for`; :func:`run` plays the problem around it.
 """
 
 from __future__ import annotations
@@ -114,6 +118,144 @@ def boltzmann(values: list[float], beta: float, key, t: int) -> int:
     return len(values) - 1
 
 
+class ReferenceAgent:
+    """One agent's naive loop: ``select(t) -> a`` and ``update(a, r, t)`` for one run.
+
+    Subclasses are registered for a config class with :func:`reference_for`;
+    ``agent`` is the config, ``problem`` the problem, ``k`` the arm count and
+    ``key`` the run's agent-stream key.
+    """
+
+    def __init__(self, agent, problem, k: int, key):
+        self.agent, self.problem, self.k, self.key = agent, problem, k, key
+        self.bernoulli = isinstance(problem, BernoulliBandit)
+        self.reward_std = 0.0 if self.bernoulli else problem.reward_std
+
+    def select(self, t: int) -> int:
+        raise NotImplementedError
+
+    def update(self, a: int, r: float, t: int) -> None:
+        raise NotImplementedError
+
+
+#: config class -> its ReferenceAgent (looked up along the config's MRO)
+REFERENCES: dict[type, type[ReferenceAgent]] = {}
+
+
+def reference_for(config_class):
+    """Register a :class:`ReferenceAgent` subclass as the naive loop of ``config_class``."""
+
+    def register(ref_class):
+        REFERENCES[config_class] = ref_class
+        return ref_class
+
+    return register
+
+
+def reference_agent(agent, problem, k, key) -> ReferenceAgent:
+    for cls in type(agent).__mro__:
+        if cls in REFERENCES:
+            return REFERENCES[cls](agent, problem, k, key)
+    raise KeyError(f"no reference loop for {type(agent).__name__}")
+
+
+class _Values(ReferenceAgent):
+    """Action values with sample averages or a constant step size."""
+
+    def __init__(self, agent, problem, k, key):
+        super().__init__(agent, problem, k, key)
+        self.q = [getattr(agent, "initial_value", 0.0)] * k
+        self.n = [0.0] * k
+
+    def update(self, a, r, t):
+        self.n[a] += 1.0
+        alpha = getattr(self.agent, "alpha", None)
+        alpha = alpha if alpha is not None else 1.0 / self.n[a]
+        self.q[a] += alpha * (r - self.q[a])
+
+
+@reference_for(EpsilonGreedy)
+class _EpsilonGreedy(_Values):
+    def select(self, t):
+        eps = schedule(self.agent.schedule, self.agent.epsilon, t)
+        if eps > 0.0 and float(rng.uniform(self.key, address(t, SLOT_EXPLORE))) < eps:
+            return int(rng.randint(self.key, address(t, SLOT_ACTION), self.k))
+        return greedy(self.q, self.key, t)
+
+
+@reference_for(Softmax)
+class _Softmax(_Values):
+    def select(self, t):
+        tau = schedule(self.agent.schedule, 1.0 / self.agent.beta, t)
+        return boltzmann(self.q, 1.0 / tau if tau > 0.0 else math.inf, self.key, t)
+
+
+@reference_for(UCB)
+class _UCB(_Values):
+    def select(self, t):
+        k, n, q = self.k, self.n, self.q
+        untried = [b for b in range(k) if n[b] == 0]
+        if untried:
+            return untried[int(rng.randint(self.key, address(t, SLOT_ACTION), len(untried)))]
+        log_t = math.log(t + 1)
+        return greedy(
+            [q[b] + self.agent.c * math.sqrt(log_t / n[b]) for b in range(k)], self.key, t
+        )
+
+
+@reference_for(GradientBandit)
+class _Gradient(ReferenceAgent):
+    def __init__(self, agent, problem, k, key):
+        super().__init__(agent, problem, k, key)
+        self.h = [0.0] * k
+        self.rbar = 0.0
+
+    def select(self, t):
+        return boltzmann(self.h, 1.0, self.key, t)
+
+    def update(self, a, r, t):
+        h = self.h
+        if self.agent.baseline:
+            self.rbar += (r - self.rbar) / (t + 1.0)
+        top = max(h)
+        e = [exp(x - top) for x in h]
+        total = 0.0
+        for x in e:
+            total += x
+        step = self.agent.alpha * (r - self.rbar)
+        for b in range(self.k):
+            h[b] += step * ((1.0 if b == a else 0.0) - e[b] / total)
+
+
+@reference_for(ThompsonSampling)
+class _Thompson(ReferenceAgent):
+    def __init__(self, agent, problem, k, key):
+        super().__init__(agent, problem, k, key)
+        self.n = [0.0] * k
+        self.s = [0.0] * k
+
+    def select(self, t):
+        k, n, s, agent = self.k, self.n, self.s, self.agent
+        sub = u64(rng.mix64(u64(rng.random_u64(self.key, address(t, SLOT_SAMPLE)))))
+        if self.bernoulli:
+            samples = [
+                float(rng.beta(sub, u64(b), 1.0 + s[b], 1.0 + n[b] - s[b])) for b in range(k)
+            ]
+        else:
+            prior_prec = 1.0 / (agent.prior_std * agent.prior_std)
+            noise_prec = 1.0 / (self.reward_std * self.reward_std)
+            samples = []
+            for b in range(k):
+                prec = prior_prec + n[b] * noise_prec
+                mu = (agent.prior_mean * prior_prec + s[b] * noise_prec) / prec
+                samples.append(mu + float(rng.normal(sub, u64(b))) / math.sqrt(prec))
+        return greedy(samples, self.key, t)
+
+    def update(self, a, r, t):
+        self.n[a] += 1.0
+        self.s[a] += r
+
+
 def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarray]:
     """Simulate run ``i`` of ``simulate(problem, agent, seed=seed, ...)`` for ``steps`` steps.
 
@@ -123,52 +265,12 @@ def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarra
     k = problem.num_arms
     key = keys(seed, i)
     means = initial_means(problem, seed, i)
-    bernoulli = isinstance(problem, BernoulliBandit)
-    reward_std = 0.0 if bernoulli else problem.reward_std
-    q = [getattr(agent, "initial_value", 0.0)] * k
-    n = [0.0] * k
-    s = [0.0] * k
-    h = [0.0] * k
-    rbar = 0.0
+    ref = reference_agent(agent, problem, k, key["agent"])
+    bernoulli, reward_std = ref.bernoulli, ref.reward_std
     regret = 0.0
     out = {name: [] for name in ("actions", "rewards", "optimal", "regret", "means")}
     for t in range(steps):
-        ak = key["agent"]
-        if isinstance(agent, EpsilonGreedy):
-            eps = schedule(agent.schedule, agent.epsilon, t)
-            if eps > 0.0 and float(rng.uniform(ak, address(t, SLOT_EXPLORE))) < eps:
-                a = int(rng.randint(ak, address(t, SLOT_ACTION), k))
-            else:
-                a = greedy(q, ak, t)
-        elif isinstance(agent, Softmax):
-            tau = schedule(agent.schedule, 1.0 / agent.beta, t)
-            a = boltzmann(q, 1.0 / tau if tau > 0.0 else math.inf, ak, t)
-        elif isinstance(agent, UCB):
-            untried = [b for b in range(k) if n[b] == 0]
-            if untried:
-                a = untried[int(rng.randint(ak, address(t, SLOT_ACTION), len(untried)))]
-            else:
-                log_t = math.log(t + 1)
-                a = greedy([q[b] + agent.c * math.sqrt(log_t / n[b]) for b in range(k)], ak, t)
-        elif isinstance(agent, GradientBandit):
-            a = boltzmann(h, 1.0, ak, t)
-        else:
-            assert isinstance(agent, ThompsonSampling)
-            sub = u64(rng.mix64(u64(rng.random_u64(ak, address(t, SLOT_SAMPLE)))))
-            if bernoulli:
-                samples = [
-                    float(rng.beta(sub, u64(b), 1.0 + s[b], 1.0 + n[b] - s[b])) for b in range(k)
-                ]
-            else:
-                prior_prec = 1.0 / (agent.prior_std * agent.prior_std)
-                noise_prec = 1.0 / (reward_std * reward_std)
-                samples = []
-                for b in range(k):
-                    prec = prior_prec + n[b] * noise_prec
-                    mu = (agent.prior_mean * prior_prec + s[b] * noise_prec) / prec
-                    samples.append(mu + float(rng.normal(sub, u64(b))) / math.sqrt(prec))
-            a = greedy(samples, ak, t)
-
+        a = ref.select(t)
         c = u64(t * k + a)
         if bernoulli:
             r = 1.0 if float(rng.uniform(key["env"], c)) < means[a] else 0.0
@@ -181,24 +283,7 @@ def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarra
         out["optimal"].append(means[a] >= best)
         out["regret"].append(regret)
         out["means"].append(list(means))
-
-        n[a] += 1.0
-        s[a] += r
-        if isinstance(agent, GradientBandit):
-            if agent.baseline:
-                rbar += (r - rbar) / (t + 1.0)
-            top = max(h)
-            e = [exp(x - top) for x in h]
-            total = 0.0
-            for x in e:
-                total += x
-            step = agent.alpha * (r - rbar)
-            for b in range(k):
-                h[b] += step * ((1.0 if b == a else 0.0) - e[b] / total)
-        elif not isinstance(agent, ThompsonSampling):
-            alpha = agent.alpha if agent.alpha is not None else 1.0 / n[a]
-            q[a] += alpha * (r - q[a])
-
+        ref.update(a, r, t)
         if problem.drift_std > 0.0:
             for b in range(k):
                 m = means[b] + problem.drift_std * float(rng.normal(key["extra"], u64(t * k + b)))

@@ -45,7 +45,7 @@ RUN = textwrap.dedent("""
     from my_agents import RoundRobin
     problem, agent = BernoulliBandit([0.1, 0.2, 0.3]), RoundRobin()
     res = simulate(problem, agent, runs=2, steps=4, record_runs=True)
-    stats = _plan(problem, agent, 2)[0].simulate_blocks.stats
+    stats = _plan(problem, agent, 2, 5)[0].simulate_blocks.stats
     print(*res.actions[0], sum(stats.cache_hits.values()), sum(stats.cache_misses.values()))
 """)
 

@@ -10,6 +10,7 @@ random walk each step (Sutton & Barto, exercise 2.5).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -54,6 +55,9 @@ class BernoulliBandit:
     probs: np.ndarray | None
     drift_std: float = 0.0
     num_arms: int = field(default=0, compare=False)
+
+    #: the arm family: what agents that depend on the reward distribution read
+    family: ClassVar[str] = "bernoulli"
 
     def __post_init__(self):
         object.__setattr__(self, "drift_std", check_real("drift_std", self.drift_std, low=0.0))
@@ -121,6 +125,9 @@ class GaussianBandit:
     num_arms: int = field(default=0, compare=False)
     mean_offset: float = 0.0
     mean_std: float = 1.0
+
+    #: the arm family: what agents that depend on the reward distribution read
+    family: ClassVar[str] = "gaussian"
 
     def __post_init__(self):
         object.__setattr__(

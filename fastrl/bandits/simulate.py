@@ -162,7 +162,7 @@ def _simulate(
         return sweep(
             one, problem, runs=runs, steps=steps, seed=seed, client=client, progress=progress
         ).results[0]
-    plan = _plan(problem, agent, runs)
+    plan = _plan(problem, agent, runs, steps)
     roots = stream_roots(seed)
     actions = (
         np.zeros((runs, steps), dtype=np.int64) if record_runs else np.zeros((0, 0), dtype=np.int64)
@@ -209,8 +209,13 @@ def bandit_result(curves, per_run, runs, steps, seed, agent, problem, actions=No
     )
 
 
-def _plan(problem, agent, runs: int):
-    """The driver and its problem/agent arguments for ``runs`` runs (validated inputs)."""
+def _plan(problem, agent, runs: int, steps: int):
+    """The driver and its problem/agent arguments for ``runs`` runs of ``steps`` steps.
+
+    Inputs are validated; an agent tuned to the horizon gets ``steps``
+    (:meth:`Agent.with_horizon`).
+    """
+    agent = agent.with_horizon(steps)
     reward_code, means_code, means_in, params = problem._codes()
     # A writable copy: the problem's arrays are read-only, and numba compiles a
     # separate specialization of the kernel for read-only arrays (K5).

@@ -29,7 +29,7 @@ def _validate(family, points, runs, steps, episodes, max_episode_steps):
         length = check_int("steps", steps, low=1)
         for p in points:
             _check_problem_agent(p.problem, p.agent)
-            _plan(p.problem, p.agent, runs)
+            _plan(p.problem, p.agent, runs, length)
         return length
     if episodes is None or steps is not None:
         raise TypeError("a tabular sweep takes episodes= (and no steps=)")

@@ -82,7 +82,7 @@ def _set_threads(task: ChunkTask) -> None:
 def _bandit_chunk(task: ChunkTask) -> dict:
     from fastrl.bandits.simulate import _plan, _run_blocks
 
-    plan = _plan(task.problem, task.agent, task.runs)
+    plan = _plan(task.problem, task.agent, task.runs, task.length)
     empty = np.zeros((0, 0))
     counts, mean, m2, run_mean, run_m2 = _run_blocks(
         plan, stream_roots(task.seed), task.start, task.count, task.length, BLOCK,
@@ -158,7 +158,7 @@ def _kernel_id(task: ChunkTask) -> int:
     if task.family == "bandit":
         from fastrl.bandits.simulate import _plan
 
-        return id(_plan(task.problem, task.agent, task.runs)[0])
+        return id(_plan(task.problem, task.agent, task.runs, task.length)[0])
     from fastrl.tabular.train import train_kernel_for
 
     return id(train_kernel_for(task.agent))

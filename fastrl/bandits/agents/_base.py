@@ -113,6 +113,17 @@ class Agent:
                 out[f.name] = value
         return out
 
+    def with_horizon(self, steps: int):
+        """This agent for a run of ``steps`` steps.
+
+        Agents tuned to the horizon (MOSS, EXP3, Bayes-UCB) have a dataclass
+        field ``horizon``; left ``None``, ``simulate`` fills it with its
+        ``steps``. Others are returned unchanged.
+        """
+        if dataclasses.is_dataclass(self) and getattr(self, "horizon", 0) is None:
+            return dataclasses.replace(self, horizon=int(steps))
+        return self
+
     def hooks(self, problem):
         """The ``(select, update)`` functions for this configuration and problem."""
         cls = type(self)
