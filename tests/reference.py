@@ -295,3 +295,18 @@ def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarra
         "regret": np.array(out["regret"]),
         "means": np.array(out["means"]),
     }
+
+
+def assert_matches(problem, agent, *, seed: int, runs: int = 3, steps: int = 200):
+    """``simulate`` with ``record_runs`` equals :func:`run` for every run: actions exactly."""
+    from fastrl.bandits import simulate
+
+    res = simulate(problem, agent, runs=runs, steps=steps, seed=seed, record_runs=True)
+    for i in range(runs):
+        ref = run(problem, agent, seed=seed, i=i, steps=steps)
+        np.testing.assert_array_equal(res.actions[i], ref["actions"], err_msg=f"run {i}")
+        np.testing.assert_allclose(res.rewards[i], ref["rewards"], rtol=1e-12, atol=1e-12)
+    return res
+
+
+import reference_window  # noqa: E402,F401  (registers its agents)

@@ -5,6 +5,7 @@ from fastrl.bandits.agents import (
     Agent,
     EpsilonGreedy,
     GradientBandit,
+    SlidingWindowUCB,
     Softmax,
     ThompsonSampling,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "UCB",
     "GradientBandit",
     "ThompsonSampling",
+    "SlidingWindowUCB",
     "BanditResult",
     "simulate",
     "Comparison",

@@ -36,9 +36,11 @@ NUM_METRICS = 3
 # Placeholders, bound by the generated footer of each copy:
 agent_select = None  # (p, st, j, key, t) -> arm
 agent_update = None  # (p, st, j, a, r, key, t) -> None
-new_state = None  # (tables, scalars) -> the agent's state record of one-row tables
+new_state = None  # (tables, scalars, buffers) -> the agent's state record of one-row tables
 NUM_TABLES = 1
 NUM_SCALARS = 1
+NUM_BUFFERS = 1
+buffer_length = None  # (p) -> the length of the agent's buffers (1 if it has none)
 reset_state = None  # (p, st) -> None: the declared initial values
 REWARD_CODE = REWARD_BERNOULLI
 TWO_ARMS = False  # two stationary arms: the arm count is a constant, no drift step
@@ -112,7 +114,8 @@ def simulate_block(
     # sees borrowed views (fastrl._borrow: no atomic reference counting per step).
     tables = np.empty((NUM_TABLES, 1, k))
     scalars = np.empty((NUM_SCALARS, 1))
-    st = new_state(borrow(tables), borrow(scalars))
+    buffers = np.empty((NUM_BUFFERS, 1, buffer_length(p)))
+    st = new_state(borrow(tables), borrow(scalars), borrow(buffers))
     mean_r, m2_r = block_mean[M_REWARD, b], block_m2[M_REWARD, b]
     mean_o, m2_o = block_mean[M_OPTIMAL, b], block_m2[M_OPTIMAL, b]
     mean_g, m2_g = block_mean[M_REGRET, b], block_m2[M_REGRET, b]
@@ -158,4 +161,4 @@ def simulate_block(
     counts_to_moments(mean_o, m2_o, hi - lo)
     if REWARD_CODE == REWARD_BERNOULLI:
         counts_to_moments(mean_r, m2_r, hi - lo)
-    keep_alive(tables, scalars)
+    keep_alive(tables, scalars, buffers)

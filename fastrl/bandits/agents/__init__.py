@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastrl.bandits.agents._base import Agent
 from fastrl.bandits.agents.epsilon_greedy import EpsilonGreedy
 from fastrl.bandits.agents.gradient import GradientBandit
+from fastrl.bandits.agents.sliding_window_ucb import SlidingWindowUCB
 from fastrl.bandits.agents.softmax import Softmax
 from fastrl.bandits.agents.thompson import ThompsonSampling
 from fastrl.bandits.agents.ucb import UCB
@@ -25,6 +26,7 @@ __all__ = [
     "UCB",
     "GradientBandit",
     "ThompsonSampling",
+    "SlidingWindowUCB",
 ]
 
 #: name -> config class of every built-in agent
@@ -34,6 +36,7 @@ AGENTS: dict[str, type[Agent]] = {
     "ucb": UCB,
     "gradient": GradientBandit,
     "thompson": ThompsonSampling,
+    "sw-ucb": SlidingWindowUCB,
 }
 
 #: other names the command line accepts -> a name of :data:`AGENTS`
