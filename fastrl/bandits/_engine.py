@@ -117,9 +117,7 @@ def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool):
                 f"agent {name}: the initial value of {state!r} names {init!r}, "
                 f"which is not a field of params(): {sorted(values)}"
             )
-    module = _module(
-        select, update, arrays, scalars, buffers, tuple(values), reward_code, two_arms
-    )
+    module = _module(select, update, arrays, scalars, buffers, tuple(values), reward_code, two_arms)
     return module, module.Params(**values)
 
 
