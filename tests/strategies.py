@@ -13,6 +13,7 @@ from fastrl.bandits import (
     EpsilonGreedy,
     GaussianBandit,
     GradientBandit,
+    SlidingWindowUCB,
     Softmax,
     ThompsonSampling,
 )
@@ -65,6 +66,7 @@ AGENT_FIELDS = {
     UCB: dict(c=reals(0.0, 10.0), alpha=step_sizes),
     GradientBandit: dict(alpha=positive(10.0), baseline=st.booleans()),
     ThompsonSampling: dict(prior_mean=reals(-10.0, 10.0), prior_std=positive(100.0)),
+    SlidingWindowUCB: dict(window=st.integers(1, 20), xi=positive(10.0), bound=positive(10.0)),
 }
 _missing = [name for name, cls in AGENTS.items() if cls not in AGENT_FIELDS]
 assert not _missing, f"no hypothesis strategy for the registered agents {_missing}"
