@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from fastrl._borrow import borrow, keep_alive
-from fastrl._jit import jit, pjit, prange
+from fastrl._jit import jit
 from fastrl.bandits._dynamics import draw_reward, drift_means, init_means
 from fastrl.bandits.problems import REWARD_BERNOULLI
 from fastrl.policies import row_max
@@ -46,8 +46,10 @@ REWARD_CODE = REWARD_BERNOULLI
 TWO_ARMS = False  # two stationary arms: the arm count is a constant, no drift step
 
 
-@pjit
+@jit
 def simulate_blocks(
+    first,
+    stride,
     means_code,
     means_in,
     problem_params,
@@ -67,7 +69,11 @@ def simulate_blocks(
     rewards_out,
     bad,
 ):
-    """Simulate runs ``run_start .. run_start + num_runs - 1`` in blocks of ``block_size``.
+    """Simulate blocks ``first, first + stride, ...`` of runs ``run_start ..``.
+
+    The runs are ``run_start .. run_start + num_runs - 1`` in blocks of
+    ``block_size``; :func:`fastrl._threads.run_blocks` calls this on several
+    threads, one share of the blocks each.
 
     Block ``b`` streams each step's reward, optimal-action indicator and
     cumulative regret into its slice of ``block_mean``/``block_m2[NUM_METRICS,
@@ -86,9 +92,9 @@ def simulate_blocks(
     and the step's values stay in registers: 15-18% faster per step.
     """
     num_blocks = (num_runs + block_size - 1) // block_size
-    for b in prange(num_blocks):
-        simulate_block(  # int64 block index: the prange index is unsigned in numba's gufunc
-            np.int64(b), means_code, means_in, problem_params, drift_std, p, roots, run_start,
+    for b in range(first, num_blocks, stride):
+        simulate_block(
+            b, means_code, means_in, problem_params, drift_std, p, roots, run_start,
             num_runs, num_steps, block_size, block_mean, block_m2, run_mean, run_m2,
             record, actions_out, rewards_out, bad,
         )  # fmt: skip
@@ -102,10 +108,9 @@ def simulate_block(
 ):  # fmt: skip
     """Block ``b`` of :func:`simulate_blocks`: its runs, one after another.
 
-    A serial function called once per block, not the body of the ``prange``
-    loop: there numba's parfor pass dropped in-place writes that the inlined
-    agent made through its state record (measured: wrong results, with the
-    record's arrays allocated in the body or passed in).
+    A function of its own, called once per block (in the body of a ``prange``
+    loop, numba's parfor pass dropped in-place writes that the inlined agent
+    made through its state record).
     """
     k = 2 if TWO_ARMS else means_in.shape[1]
     loc, scale, reward_std = problem_params[0], problem_params[1], problem_params[2]

@@ -14,6 +14,7 @@ import functools
 import numpy as np
 
 from fastrl._plugin import driver_module
+from fastrl._threads import run_blocks
 from fastrl.bandits.agents._base import Agent, check_hooks
 
 __all__ = ["compile_agent", "run_kernel"]
@@ -121,12 +122,12 @@ def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool):
     return module, module.Params(**values)
 
 
-def run_kernel(agent, module, p, k, args):
-    """Call the driver; a compile failure becomes a TypeError naming the agent's function."""
+def run_kernel(agent, module, p, k, num_blocks, args):
+    """Call the driver on threads; a failed compile is a TypeError naming the agent's function."""
     from numba.core.errors import NumbaError
 
     try:
-        module.simulate_blocks(*args)
+        run_blocks(module.simulate_blocks, num_blocks, args)
     except NumbaError as exc:
         _diagnose(agent, module, p, k, exc)
 

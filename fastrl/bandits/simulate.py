@@ -252,7 +252,7 @@ def _run_blocks(plan, roots, start, count, steps, block_size, record_runs, actio
     args = (*problem_args, p, roots, start, count, steps, block_size, block_mean, block_m2,
             run_mean, run_m2, record_runs, actions, rewards, bad)  # fmt: skip
     k = problem_args[1].shape[1]
-    run_kernel(agent, module, p, k, args)
+    run_kernel(agent, module, p, k, nb, args)
     wrong = np.flatnonzero(bad[:, 0] >= 0)
     if wrong.size:
         i, t, a = bad[wrong[0]]
