@@ -10,13 +10,24 @@ from fastrl.bandits.agents import (
     ThompsonSampling,
 )
 from fastrl.bandits.compare import Comparison, compare
-from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
+from fastrl.bandits.problems import (
+    BanditProblem,
+    BernoulliBandit,
+    BetaBandit,
+    ExponentialBandit,
+    GaussianBandit,
+    PoissonBandit,
+)
 from fastrl.bandits.simulate import BanditResult, simulate
 
 __all__ = [
     "Agent",
+    "BanditProblem",
     "BernoulliBandit",
     "GaussianBandit",
+    "PoissonBandit",
+    "ExponentialBandit",
+    "BetaBandit",
     "EpsilonGreedy",
     "Softmax",
     "UCB",

@@ -66,12 +66,15 @@ def _state_source(arrays, scalars, buffers, param_names) -> str:
 
 
 @functools.cache
-def _module(select, update, arrays, scalars, buffers, param_names, reward_code, two_arms):
+def _module(
+    select, update, arrays, scalars, buffers, param_names, reward_code, two_arms, piecewise
+):
     bindings = {
         "agent_select": select,
         "agent_update": update,
         "REWARD_CODE": int(reward_code),
         "TWO_ARMS": bool(two_arms),
+        "PIECEWISE": bool(piecewise),
     }
     return driver_module(_TEMPLATE, bindings, _state_source(arrays, scalars, buffers, param_names))
 
@@ -89,7 +92,7 @@ def _record_value(agent, name, value):
     )
 
 
-def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool):
+def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool, piecewise=False):
     """``(module, p)``: the driver module for ``agent`` on ``problem`` and its record."""
     name = type(agent).__name__
     agent.check_problem(problem)
@@ -118,7 +121,9 @@ def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool):
                 f"agent {name}: the initial value of {state!r} names {init!r}, "
                 f"which is not a field of params(): {sorted(values)}"
             )
-    module = _module(select, update, arrays, scalars, buffers, tuple(values), reward_code, two_arms)
+    module = _module(
+        select, update, arrays, scalars, buffers, tuple(values), reward_code, two_arms, piecewise
+    )
     return module, module.Params(**values)
 
 
