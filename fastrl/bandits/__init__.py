@@ -1,12 +1,18 @@
 """Batched k-armed bandits: problems, agents, ``simulate`` and ``compare``."""
 
 from fastrl.bandits.agents import (
+    MOSS,
     UCB,
+    UCBV,
     Agent,
+    DiscountedUCB,
     EpsilonGreedy,
+    ExploreThenCommit,
     GradientBandit,
+    MOSSAnytime,
     Softmax,
     ThompsonSampling,
+    UCB1Tuned,
 )
 from fastrl.bandits.compare import Comparison, compare
 from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
@@ -21,6 +27,12 @@ __all__ = [
     "UCB",
     "GradientBandit",
     "ThompsonSampling",
+    "MOSS",
+    "MOSSAnytime",
+    "UCBV",
+    "UCB1Tuned",
+    "ExploreThenCommit",
+    "DiscountedUCB",
     "BanditResult",
     "simulate",
     "Comparison",
