@@ -8,14 +8,20 @@ import numpy as np
 from hypothesis import strategies as st
 
 from fastrl.bandits import (
+    MOSS,
     UCB,
+    UCBV,
     BernoulliBandit,
+    DiscountedUCB,
     EpsilonGreedy,
+    ExploreThenCommit,
     GaussianBandit,
     GradientBandit,
+    MOSSAnytime,
     SlidingWindowUCB,
     Softmax,
     ThompsonSampling,
+    UCB1Tuned,
 )
 from fastrl.bandits.agents import AGENTS
 from fastrl.schedules import Schedule
@@ -67,6 +73,13 @@ AGENT_FIELDS = {
     GradientBandit: dict(alpha=positive(10.0), baseline=st.booleans()),
     ThompsonSampling: dict(prior_mean=reals(-10.0, 10.0), prior_std=positive(100.0)),
     SlidingWindowUCB: dict(window=st.integers(1, 20), xi=positive(10.0), bound=positive(10.0)),
+    # issue 12, index policies (tests/test_bandits_idx.py)
+    MOSS: dict(horizon=st.none() | st.integers(1, 10**6)),
+    MOSSAnytime: dict(alpha=reals(0.0, 10.0)),
+    UCBV: dict(zeta=positive(10.0), c=reals(0.0, 10.0), b=positive(10.0)),
+    UCB1Tuned: dict(),
+    ExploreThenCommit: dict(m=st.integers(1, 20)),
+    DiscountedUCB: dict(gamma=reals(1e-3, 1.0), xi=positive(10.0), b=positive(10.0)),
 }
 _missing = [name for name, cls in AGENTS.items() if cls not in AGENT_FIELDS]
 assert not _missing, f"no hypothesis strategy for the registered agents {_missing}"

@@ -1,13 +1,19 @@
 """Batched k-armed bandits: problems, agents, ``simulate`` and ``compare``."""
 
 from fastrl.bandits.agents import (
+    MOSS,
     UCB,
+    UCBV,
     Agent,
+    DiscountedUCB,
     EpsilonGreedy,
+    ExploreThenCommit,
     GradientBandit,
+    MOSSAnytime,
     SlidingWindowUCB,
     Softmax,
     ThompsonSampling,
+    UCB1Tuned,
 )
 from fastrl.bandits.compare import Comparison, compare
 from fastrl.bandits.problems import (
@@ -34,6 +40,12 @@ __all__ = [
     "GradientBandit",
     "ThompsonSampling",
     "SlidingWindowUCB",
+    "MOSS",
+    "MOSSAnytime",
+    "UCBV",
+    "UCB1Tuned",
+    "ExploreThenCommit",
+    "DiscountedUCB",
     "BanditResult",
     "simulate",
     "Comparison",

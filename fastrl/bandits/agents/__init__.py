@@ -9,12 +9,17 @@ loop in ``tests/reference.py`` and one line here.
 from __future__ import annotations
 
 from fastrl.bandits.agents._base import Agent
+from fastrl.bandits.agents.discounted_ucb import DiscountedUCB
 from fastrl.bandits.agents.epsilon_greedy import EpsilonGreedy
+from fastrl.bandits.agents.explore_then_commit import ExploreThenCommit
 from fastrl.bandits.agents.gradient import GradientBandit
+from fastrl.bandits.agents.moss import MOSS, MOSSAnytime
 from fastrl.bandits.agents.sliding_window_ucb import SlidingWindowUCB
 from fastrl.bandits.agents.softmax import Softmax
 from fastrl.bandits.agents.thompson import ThompsonSampling
 from fastrl.bandits.agents.ucb import UCB
+from fastrl.bandits.agents.ucb1_tuned import UCB1Tuned
+from fastrl.bandits.agents.ucb_v import UCBV
 
 __all__ = [
     "Agent",
@@ -27,6 +32,12 @@ __all__ = [
     "GradientBandit",
     "ThompsonSampling",
     "SlidingWindowUCB",
+    "MOSS",
+    "MOSSAnytime",
+    "UCBV",
+    "UCB1Tuned",
+    "ExploreThenCommit",
+    "DiscountedUCB",
 ]
 
 #: name -> config class of every built-in agent
@@ -37,6 +48,12 @@ AGENTS: dict[str, type[Agent]] = {
     "gradient": GradientBandit,
     "thompson": ThompsonSampling,
     "sw-ucb": SlidingWindowUCB,
+    "moss": MOSS,
+    "moss-anytime": MOSSAnytime,
+    "ucb-v": UCBV,
+    "ucb1-tuned": UCB1Tuned,
+    "etc": ExploreThenCommit,
+    "discounted-ucb": DiscountedUCB,
 }
 
 #: other names the command line accepts -> a name of :data:`AGENTS`
