@@ -1,10 +1,12 @@
 """Batched k-armed bandits: problems, agents, ``simulate`` and ``compare``."""
 
 from fastrl.bandits.agents import (
+    KLUCB,
     UCB,
     Agent,
     EpsilonGreedy,
     GradientBandit,
+    KLUCBPlus,
     Softmax,
     ThompsonSampling,
 )
@@ -21,6 +23,8 @@ __all__ = [
     "UCB",
     "GradientBandit",
     "ThompsonSampling",
+    "KLUCB",
+    "KLUCBPlus",
     "BanditResult",
     "simulate",
     "Comparison",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastrl.bandits.agents._base import Agent
 from fastrl.bandits.agents.epsilon_greedy import EpsilonGreedy
 from fastrl.bandits.agents.gradient import GradientBandit
+from fastrl.bandits.agents.kl_ucb import KLUCB, KLUCBPlus
 from fastrl.bandits.agents.softmax import Softmax
 from fastrl.bandits.agents.thompson import ThompsonSampling
 from fastrl.bandits.agents.ucb import UCB
@@ -25,6 +26,8 @@ __all__ = [
     "UCB",
     "GradientBandit",
     "ThompsonSampling",
+    "KLUCB",
+    "KLUCBPlus",
 ]
 
 #: name -> config class of every built-in agent
@@ -34,6 +37,8 @@ AGENTS: dict[str, type[Agent]] = {
     "ucb": UCB,
     "gradient": GradientBandit,
     "thompson": ThompsonSampling,
+    "kl-ucb": KLUCB,
+    "kl-ucb-plus": KLUCBPlus,
 }
 
 #: other names the command line accepts -> a name of :data:`AGENTS`
@@ -42,6 +47,8 @@ ALIASES: dict[str, str] = {
     "greedy": "epsilon-greedy",
     "boltzmann": "softmax",
     "reinforcement-comparison": "gradient",
+    "klucb": "kl-ucb",
+    "klucb-plus": "kl-ucb-plus",
 }
 
 BanditAgent = Agent
