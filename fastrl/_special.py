@@ -23,10 +23,13 @@ same bits (``tests/reference_kl.py`` relies on that; Python's own
   to an absolute tolerance ``tol`` (see its docstring).
 
 Accuracy (``tests/test_bandits_kl.py`` checks against exact rational sums and
-40-digit decimal arithmetic): ``ndtri`` within 2e-16 relative; ``lgamma``
-within 3e-16 relative (absolute below 1e-15 near its roots 1 and 2);
-``betainc`` about 1e-14 relative for ``a + b`` up to 1e4 (the error grows
-like ``(a + b) * 1e-16 * log(a + b)``, from ``lgamma``'s absolute error).
+50-digit decimal arithmetic): ``ndtri`` within 3e-16 relative; ``lgamma``
+within 4e-16 relative plus 4e-15 absolute (the shift below 15); ``betainc``
+and ``beta_sf`` within about ``3e-14 + 1e-15 (a + b) log(a + b)`` relative
+(``lgamma``'s absolute error, amplified by the exponential of the prefactor).
+For a quantile policy that is far below its tolerance: a relative error
+``e`` of the tail moves the quantile by ``e`` times its derivative in
+``log(1 / delta)``, about ``e / sqrt(a + b)``.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ loop in ``tests/reference.py`` and one line here.
 from __future__ import annotations
 
 from fastrl.bandits.agents._base import Agent
+from fastrl.bandits.agents.bayes_ucb import BayesUCB
 from fastrl.bandits.agents.epsilon_greedy import EpsilonGreedy
 from fastrl.bandits.agents.gradient import GradientBandit
 from fastrl.bandits.agents.kl_ucb import KLUCB, KLUCBPlus
@@ -28,6 +29,7 @@ __all__ = [
     "ThompsonSampling",
     "KLUCB",
     "KLUCBPlus",
+    "BayesUCB",
 ]
 
 #: name -> config class of every built-in agent
@@ -39,6 +41,7 @@ AGENTS: dict[str, type[Agent]] = {
     "thompson": ThompsonSampling,
     "kl-ucb": KLUCB,
     "kl-ucb-plus": KLUCBPlus,
+    "bayes-ucb": BayesUCB,
 }
 
 #: other names the command line accepts -> a name of :data:`AGENTS`

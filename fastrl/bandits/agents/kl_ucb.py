@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from fastrl._jit import ijit
+from fastrl._jit import ijit, jit
 from fastrl._math import exp
 from fastrl.bandits.agents._base import Agent
 from fastrl.bandits.agents._kl_index import (
@@ -169,19 +169,19 @@ def _slope_log(mean, q, n):
 
 
 @ijit
-def _refresh(p, st, j, a, t, g, level, index, slope_of):
-    n = st.n[j, a]
-    if n == 0.0:
-        st.val[j, a] = math.inf
-        st.slope[j, a] = 0.0
+def _refresh(n, s, val, slope, g_at, at, j, a, t, g, c, level, index, slope_of):
+    count = n[j, a]
+    if count == 0.0:
+        val[j, a] = math.inf
+        slope[j, a] = 0.0
     else:
-        mean = st.s[j, a] / n
-        f = level(g, t + 1.0, n, p.c)
-        q = index(mean, f / n, TOL)
-        st.val[j, a] = q
-        st.slope[j, a] = slope_of(mean, q, n) * (1.0 + p.c)  # f grows at most 1 + c times g
-    st.g_at[j, a] = g
-    st.at[j, a] = t
+        mean = s[j, a] / count
+        f = level(g, t + 1.0, count, c)
+        q = index(mean, f / count, TOL)
+        val[j, a] = q
+        slope[j, a] = slope_of(mean, q, count) * (1.0 + c)  # f grows at most 1 + c times g
+    g_at[j, a] = g
+    at[j, a] = t
 
 
 @ijit
@@ -203,36 +203,71 @@ def _bound(p, st, j, a, g):
 
 # One refresh per family and level, one select per refresh and strategy: the driver is
 # compiled for the hooks alone (variants are chosen in hooks(), not by run-time branches).
+# The refreshes are compiled on their own (arrays in, no record: shared by every driver and
+# cached once): inlined at their two call sites they doubled a driver's compile time, and
+# they run about once a step, where a call costs little beside the root-finding.
+
+
+@jit
+def _refresh_bernoulli_k(n, s, val, slope, g_at, at, j, a, t, g, c):
+    _refresh(n, s, val, slope, g_at, at, j, a, t, g, c, _level, kl_ucb_bernoulli, _slope_bernoulli)
+
+
+@jit
+def _refresh_bernoulli_plus_k(n, s, val, slope, g_at, at, j, a, t, g, c):
+    _refresh(
+        n, s, val, slope, g_at, at, j, a, t, g, c, _level_plus, kl_ucb_bernoulli, _slope_bernoulli
+    )
+
+
+@jit
+def _refresh_poisson_k(n, s, val, slope, g_at, at, j, a, t, g, c):
+    _refresh(n, s, val, slope, g_at, at, j, a, t, g, c, _level, kl_ucb_poisson, _slope_log)
+
+
+@jit
+def _refresh_poisson_plus_k(n, s, val, slope, g_at, at, j, a, t, g, c):
+    _refresh(n, s, val, slope, g_at, at, j, a, t, g, c, _level_plus, kl_ucb_poisson, _slope_log)
+
+
+@jit
+def _refresh_exponential_k(n, s, val, slope, g_at, at, j, a, t, g, c):
+    _refresh(n, s, val, slope, g_at, at, j, a, t, g, c, _level, kl_ucb_exponential, _slope_log)
+
+
+@jit
+def _refresh_exponential_plus_k(n, s, val, slope, g_at, at, j, a, t, g, c):
+    _refresh(n, s, val, slope, g_at, at, j, a, t, g, c, _level_plus, kl_ucb_exponential, _slope_log)
 
 
 @ijit
 def _refresh_bernoulli(p, st, j, a, t, g):
-    _refresh(p, st, j, a, t, g, _level, kl_ucb_bernoulli, _slope_bernoulli)
+    _refresh_bernoulli_k(st.n, st.s, st.val, st.slope, st.g_at, st.at, j, a, t, g, p.c)
 
 
 @ijit
 def _refresh_bernoulli_plus(p, st, j, a, t, g):
-    _refresh(p, st, j, a, t, g, _level_plus, kl_ucb_bernoulli, _slope_bernoulli)
+    _refresh_bernoulli_plus_k(st.n, st.s, st.val, st.slope, st.g_at, st.at, j, a, t, g, p.c)
 
 
 @ijit
 def _refresh_poisson(p, st, j, a, t, g):
-    _refresh(p, st, j, a, t, g, _level, kl_ucb_poisson, _slope_log)
+    _refresh_poisson_k(st.n, st.s, st.val, st.slope, st.g_at, st.at, j, a, t, g, p.c)
 
 
 @ijit
 def _refresh_poisson_plus(p, st, j, a, t, g):
-    _refresh(p, st, j, a, t, g, _level_plus, kl_ucb_poisson, _slope_log)
+    _refresh_poisson_plus_k(st.n, st.s, st.val, st.slope, st.g_at, st.at, j, a, t, g, p.c)
 
 
 @ijit
 def _refresh_exponential(p, st, j, a, t, g):
-    _refresh(p, st, j, a, t, g, _level, kl_ucb_exponential, _slope_log)
+    _refresh_exponential_k(st.n, st.s, st.val, st.slope, st.g_at, st.at, j, a, t, g, p.c)
 
 
 @ijit
 def _refresh_exponential_plus(p, st, j, a, t, g):
-    _refresh(p, st, j, a, t, g, _level_plus, kl_ucb_exponential, _slope_log)
+    _refresh_exponential_plus_k(st.n, st.s, st.val, st.slope, st.g_at, st.at, j, a, t, g, p.c)
 
 
 @ijit
