@@ -295,4 +295,6 @@ def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarra
         "regret": np.array(out["regret"]),
         "means": np.array(out["means"]),
     }
+
+
 import reference_kl  # noqa: E402,F401

@@ -17,12 +17,14 @@ import reference
 
 from fastrl import _special
 from fastrl.bandits import KLUCB, BayesUCB, BernoulliBandit, GaussianBandit, KLUCBPlus, simulate
-from fastrl.bandits.agents import AGENTS
+from fastrl.bandits.agents import AGENTS, bayes_ucb, kl_ucb
 from fastrl.bandits.agents._kl_index import (
+    TOL,
     kl_ucb_bernoulli,
     kl_ucb_exponential,
     kl_ucb_poisson,
 )
+from fastrl.bandits.agents._lazy import MARGIN
 from fastrl.bandits.divergences import (
     divergence,
     kl_bernoulli,
@@ -68,6 +70,50 @@ def test_lazy_indices_choose_as_computing_all(cls):
     lazy = simulate(BERN, cls(), **kw)
     full = simulate(BERN, cls(lazy=False), **kw)
     np.testing.assert_array_equal(lazy.actions, full.actions)
+
+
+def _cache(kernel, n, s, t, extra):
+    """One arm's cached (val, slope, g) from a refresh kernel at step t."""
+    arrays = [np.array([[v]]) for v in (n, s, 0.0, 0.0, 0.0, 0.0)]
+    kernel(*arrays, 0, 0, t, math.log(t + 1.0), extra)
+    return arrays[2][0, 0], arrays[3][0, 0], arrays[4][0, 0]
+
+
+@pytest.mark.parametrize(
+    "kernel,extra,kind",
+    [
+        (kl_ucb._refresh_bernoulli_k, 0.0, "linear"),
+        (kl_ucb._refresh_bernoulli_plus_k, 1.5, "linear"),
+        (kl_ucb._refresh_poisson_k, 0.0, "linear"),
+        (kl_ucb._refresh_poisson_plus_k, 0.0, "linear"),
+        (kl_ucb._refresh_exponential_k, 0.0, "exp"),
+        (kl_ucb._refresh_exponential_plus_k, 2.0, "exp"),
+        (bayes_ucb._refresh_beta_k, 0.0, "linear"),
+        (bayes_ucb._refresh_beta_k, 1.2, "linear"),
+    ],
+)  # fmt: skip
+def test_lazy_bounds_hold(kernel, extra, kind):
+    # An index cached at step t0 bounds the arm's index at any later step t, from below
+    # (val - MARGIN) and above (the tangent bound), as long as the arm is not pulled.
+    gen = np.random.default_rng(3)
+    for _ in range(1500):
+        n = float(gen.integers(1, 2000))
+        mean = gen.choice([0.0, 1.0, gen.random()]) if kind != "exp" else gen.exponential() + 1e-3
+        s = round(mean * n) if kernel is bayes_ucb._refresh_beta_k else mean * n
+        if kernel in (kl_ucb._refresh_poisson_k, kl_ucb._refresh_poisson_plus_k):
+            s = 3.0 * s
+        t0 = int(n + gen.integers(0, 5 * int(n) + 5))
+        t1 = t0 + int(gen.integers(1, 3)) * int(gen.choice([1, 10, t0 + 1]))
+        val, slope, g0 = _cache(kernel, n, s, t0, extra)
+        now = _cache(kernel, n, s, t1, extra)[0]
+        grow = (math.log(t1 + 1.0) - g0) * (1 + 1e-12) + 1e-12
+        if kind == "linear":
+            upper = val + MARGIN if slope == 0.0 else val + slope * grow + MARGIN
+        else:
+            upper = val + 2 * TOL if slope == 0.0 else (val + TOL) * math.exp(slope * grow) + TOL
+        assert val - MARGIN <= now <= upper, (n, s, t0, t1, val, slope, now, upper)
+        if kernel is bayes_ucb._refresh_beta_k:  # a success only raises the quantile
+            assert _cache(kernel, n + 1.0, s + 1.0, t1, extra)[0] >= val - MARGIN
 
 
 # --- independent implementations: numpy, vectorised over runs, numpy's Generator ----------
