@@ -8,15 +8,18 @@ import numpy as np
 from hypothesis import strategies as st
 
 from fastrl.bandits import (
+    KLUCB,
     MOSS,
     UCB,
     UCBV,
+    BayesUCB,
     BernoulliBandit,
     DiscountedUCB,
     EpsilonGreedy,
     ExploreThenCommit,
     GaussianBandit,
     GradientBandit,
+    KLUCBPlus,
     MOSSAnytime,
     SlidingWindowUCB,
     Softmax,
@@ -80,6 +83,16 @@ AGENT_FIELDS = {
     UCB1Tuned: dict(),
     ExploreThenCommit: dict(m=st.integers(1, 20)),
     DiscountedUCB: dict(gamma=reals(1e-3, 1.0), xi=positive(10.0), b=positive(10.0)),
+    # lazy=False draws a second driver per problem kind: its choices equal lazy's
+    # (tests/test_bandits_kl.py), so the suite compiles the default only.
+    KLUCB: dict(c=reals(0.0, 5.0)),
+    KLUCBPlus: dict(c=reals(0.0, 5.0)),
+    BayesUCB: dict(
+        c=reals(0.0, 5.0),
+        horizon=st.none() | st.integers(1, 10**6),
+        prior_mean=reals(-10.0, 10.0),
+        prior_std=positive(100.0),
+    ),
 }
 _missing = [name for name, cls in AGENTS.items() if cls not in AGENT_FIELDS]
 assert not _missing, f"no hypothesis strategy for the registered agents {_missing}"

@@ -1,14 +1,17 @@
 """Batched k-armed bandits: problems, agents, ``simulate`` and ``compare``."""
 
 from fastrl.bandits.agents import (
+    KLUCB,
     MOSS,
     UCB,
     UCBV,
     Agent,
+    BayesUCB,
     DiscountedUCB,
     EpsilonGreedy,
     ExploreThenCommit,
     GradientBandit,
+    KLUCBPlus,
     MOSSAnytime,
     SlidingWindowUCB,
     Softmax,
@@ -46,6 +49,9 @@ __all__ = [
     "UCB1Tuned",
     "ExploreThenCommit",
     "DiscountedUCB",
+    "KLUCB",
+    "KLUCBPlus",
+    "BayesUCB",
     "BanditResult",
     "simulate",
     "Comparison",

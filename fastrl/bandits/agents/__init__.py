@@ -9,10 +9,12 @@ loop in ``tests/reference.py`` and one line here.
 from __future__ import annotations
 
 from fastrl.bandits.agents._base import Agent
+from fastrl.bandits.agents.bayes_ucb import BayesUCB
 from fastrl.bandits.agents.discounted_ucb import DiscountedUCB
 from fastrl.bandits.agents.epsilon_greedy import EpsilonGreedy
 from fastrl.bandits.agents.explore_then_commit import ExploreThenCommit
 from fastrl.bandits.agents.gradient import GradientBandit
+from fastrl.bandits.agents.kl_ucb import KLUCB, KLUCBPlus
 from fastrl.bandits.agents.moss import MOSS, MOSSAnytime
 from fastrl.bandits.agents.sliding_window_ucb import SlidingWindowUCB
 from fastrl.bandits.agents.softmax import Softmax
@@ -38,6 +40,9 @@ __all__ = [
     "UCB1Tuned",
     "ExploreThenCommit",
     "DiscountedUCB",
+    "KLUCB",
+    "KLUCBPlus",
+    "BayesUCB",
 ]
 
 #: name -> config class of every built-in agent
@@ -54,6 +59,9 @@ AGENTS: dict[str, type[Agent]] = {
     "ucb1-tuned": UCB1Tuned,
     "etc": ExploreThenCommit,
     "discounted-ucb": DiscountedUCB,
+    "kl-ucb": KLUCB,
+    "kl-ucb-plus": KLUCBPlus,
+    "bayes-ucb": BayesUCB,
 }
 
 #: other names the command line accepts -> a name of :data:`AGENTS`
@@ -62,6 +70,8 @@ ALIASES: dict[str, str] = {
     "greedy": "epsilon-greedy",
     "boltzmann": "softmax",
     "reinforcement-comparison": "gradient",
+    "klucb": "kl-ucb",
+    "klucb-plus": "kl-ucb-plus",
 }
 
 BanditAgent = Agent
