@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastrl._loops import LOOPS, play
+from fastrl._loops import CURVES, LOOPS, play
 from fastrl.bandits import BernoulliBandit, simulate
 from fastrl.bandits.agents import AGENTS
 
@@ -58,7 +58,7 @@ def groups(group_class) -> list:
     """One ``group_class`` (``fastrl._bench.Group``) per built-in agent that has a loop."""
     out = []
     for name in AGENTS:
-        if name not in LOOPS:
+        if name not in LOOPS and name not in CURVES:
             continue
         per_s, ratio = targets(name)
         out.append(

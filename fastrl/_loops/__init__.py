@@ -10,6 +10,6 @@ references: the tests check fastrl against ``tests/reference*.py``.
 
 from __future__ import annotations
 
-from fastrl._loops._play import LOOPS, play
+from fastrl._loops._play import CURVES, LOOPS, play
 
-__all__ = ["LOOPS", "play"]
+__all__ = ["CURVES", "LOOPS", "play"]

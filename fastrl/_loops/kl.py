@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 
+from fastrl._loops.classic import argmax
+
 __all__ = ["kl_ucb_loop", "bayes_ucb_loop"]
 
 _TOL = 1e-9
@@ -37,12 +39,6 @@ def _kl_index(mean: float, d: float) -> float:
     return hi
 
 
-def _argmax(values: list[float], gen) -> int:
-    best = max(values)
-    ties = [a for a, v in enumerate(values) if v == best]
-    return ties[0] if len(ties) == 1 else ties[int(gen.integers(len(ties)))]
-
-
 def kl_ucb_loop(probs, runs: int, steps: int, seed: int = 0, plus: bool = False) -> np.ndarray:
     """KL-UCB (``plus``: KL-UCB+) with ``c = 0`` on Bernoulli arms ``probs``."""
     gen = np.random.default_rng(seed)
@@ -61,7 +57,7 @@ def kl_ucb_loop(probs, runs: int, steps: int, seed: int = 0, plus: bool = False)
                 else:
                     f = math.log(t / n[a]) if plus else math.log(t)
                     values.append(_kl_index(s[a] / n[a], f / n[a]))
-            a = _argmax(values, gen)
+            a = argmax(values, gen)
             r = 1.0 if gen.random() < probs[a] else 0.0
             n[a] += 1
             s[a] += r
@@ -129,7 +125,7 @@ def bayes_ucb_loop(probs, runs: int, steps: int, seed: int = 0) -> np.ndarray:
             values = [
                 _beta_quantile_upper(s[a] + 1.0, n[a] - s[a] + 1.0, 1.0 / t) for a in range(k)
             ]
-            a = _argmax(values, gen)
+            a = argmax(values, gen)
             r = 1.0 if gen.random() < probs[a] else 0.0
             n[a] += 1
             s[a] += r
