@@ -7,7 +7,8 @@ two cannot disagree about a problem. Draw addresses (run ``i``, step ``t``,
 * problem stream, counter ``s * k + a``: the true value of arm ``a`` in
   segment ``s`` (drawn problems; a stationary problem has segment 0 only, so
   counter ``a``);
-* problem stream, sub-key ``mix64(problem_key ^ SUB_CHANGE)``, counter ``s``:
+* problem stream, sub-key ``mix64(problem_key ^ SUB_CHANGE)`` (``SUB_CHANGE =
+  0x2545F4914F6CDD1D``), counter ``s``:
   the uniform (``uniform_open``) of the geometric gap between the start of
   segment ``s`` and the next change point (``change_rate`` problems),
   ``gap = 1 + floor(log(u) / log(1 - change_rate))``;
