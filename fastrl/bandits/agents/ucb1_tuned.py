@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fastrl._jit import ijit
 from fastrl.bandits.agents._base import Agent
+from fastrl.bandits.agents._values import update_moments
 from fastrl.policies import argmax_random, untried_arm
 
 __all__ = ["UCB1Tuned"]
@@ -58,9 +59,4 @@ class UCB1Tuned(Agent):
     @staticmethod
     @ijit
     def update(p, st, j, a, r, key, t):
-        st.n[j, a] += 1.0
-        n = st.n[j, a]
-        d = r - st.q[j, a]
-        st.q[j, a] += d / n
-        st.m2[j, a] += d * (r - st.q[j, a])
-        st.v[j, a] = st.m2[j, a] / n
+        update_moments(st.q, st.n, st.m2, st.v, j, a, r)
