@@ -3,9 +3,10 @@
 ``p`` is an arm's empirical mean and ``d = f / n`` its exploration level
 (Garivier & Cappé 2011); ``kl`` is the family's divergence of
 :mod:`fastrl.bandits.divergences`. Each solver returns ``q`` within
-``[root, root + tol]`` (as far as the rounding of ``kl`` allows; ``tol`` is
-absolute on ``q``), found the same way in a coordinate where the divergence
-is convex and increasing:
+``[root, root + tol]`` (``tol`` absolute on ``q``) as far as the rounding of
+``kl`` allows: about ``1e-16 / kl'(root)``, 1e-12 at ``d = 1e-7``, checked
+against 50-digit bisection in ``tests/test_bandits_kl.py``. Each is found
+the same way, in a coordinate where the divergence is convex and increasing:
 
 * Bernoulli (and rewards in [0, 1]): the logit ``z`` of ``q``, where
   ``kl(p, sigmoid(z)) = log(1 + e^z) - p z + p log p + (1-p) log(1-p)``
