@@ -323,9 +323,12 @@ def beta_isf(a, b, u, y0, tol):
             y_lo, x_lo = y, x
             y_newton = y - g / slope
             # the Newton point bounds the root from above: tighten with it once it
-            # would close the bracket (its x costs an exp)
-            if y_newton < y_hi and (y_newton - y) * x * x1 <= 0.5 * tol:
-                y_hi, x_hi = y_newton, sigmoid_parts(y_newton)[0]
+            # would close the bracket (the sigmoid is concave above 0: its tangent
+            # bounds x there; below, x costs an exp)
+            step = (y_newton - y) * x * x1
+            if y_newton < y_hi and step <= 0.5 * tol:
+                x_newton = x + step if y >= 0.0 else sigmoid_parts(y_newton)[0]
+                y_hi, x_hi = y_newton, x_newton
         if x_hi - x_lo <= tol:
             return x_hi
         curv = slope * (a - (a + b) * x) + slope * slope  # G'' in y

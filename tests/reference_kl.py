@@ -89,9 +89,9 @@ def kl_ucb_bernoulli(p, d, tol=TOL):
     l1p = math.log1p(-p)
     c0 = p * lp + (1.0 - p) * l1p
     z_lo, q_lo = lp - l1p, p
-    z_hi = (d - c0) / (1.0 - p)
-    q_hi = sigmoid_parts(z_hi)[0]
-    z = min(z_lo + math.sqrt(2.0 * d / (p * (1.0 - p))), z_hi)
+    z_hi, q_hi = (d - c0) / (1.0 - p), 1.0
+    h = math.sqrt(2.0 * d / (p * (1.0 - p)))
+    z = min(z_lo + h - (1.0 - 2.0 * p) * h * h / 6.0, z_hi)
     for _ in range(MAXIT):
         q, q1, _lq, l1q = sigmoid_parts(z)
         g = -l1q - p * z + c0 - d
@@ -102,8 +102,10 @@ def kl_ucb_bernoulli(p, d, tol=TOL):
             z_lo, q_lo = z, q
             if g1 > 0.0:
                 z_newton = z - g / g1
-                if z_newton < z_hi and (z_newton - z) * q * q1 <= 0.5 * tol:
-                    z_hi, q_hi = z_newton, sigmoid_parts(z_newton)[0]
+                step = (z_newton - z) * q * q1
+                if z_newton < z_hi and step <= 0.5 * tol:
+                    q_newton = q + step if z >= 0.0 else sigmoid_parts(z_newton)[0]
+                    z_hi, q_hi = z_newton, q_newton
         if q_hi - q_lo <= tol:
             return q_hi
         z_new = z - 2.0 * g * g1 / (2.0 * g1 * g1 - g * q * q1)
@@ -212,8 +214,10 @@ def beta_isf(a, b, u, y0, tol=TOL):
         else:
             y_lo, x_lo = y, x
             y_newton = y - g / slope
-            if y_newton < y_hi and (y_newton - y) * x * x1 <= 0.5 * tol:
-                y_hi, x_hi = y_newton, sigmoid_parts(y_newton)[0]
+            step = (y_newton - y) * x * x1
+            if y_newton < y_hi and step <= 0.5 * tol:
+                x_newton = x + step if y >= 0.0 else sigmoid_parts(y_newton)[0]
+                y_hi, x_hi = y_newton, x_newton
         if x_hi - x_lo <= tol:
             return x_hi
         curv = slope * (a - (a + b) * x) + slope * slope

@@ -3,9 +3,10 @@
 ``p`` is an arm's empirical mean and ``d = f / n`` its exploration level
 (Garivier & Cappé 2011); ``kl`` is the family's divergence of
 :mod:`fastrl.bandits.divergences`. Each solver returns ``q`` within
-``[root, root + tol]`` (as far as the rounding of ``kl`` allows; ``tol`` is
-absolute on ``q``), found the same way in a coordinate where the divergence
-is convex and increasing:
+``[root, root + tol]`` (``tol`` absolute on ``q``) as far as the rounding of
+``kl`` allows: about ``1e-16 / kl'(root)``, 1e-12 at ``d = 1e-7``, checked
+against 50-digit bisection in ``tests/test_bandits_kl.py``. Each is found
+the same way, in a coordinate where the divergence is convex and increasing:
 
 * Bernoulli (and rewards in [0, 1]): the logit ``z`` of ``q``, where
   ``kl(p, sigmoid(z)) = log(1 + e^z) - p z + p log p + (1-p) log(1-p)``
@@ -50,9 +51,10 @@ def kl_ucb_bernoulli(p, d, tol):
     l1p = math.log1p(-p)
     c0 = p * lp + (1.0 - p) * l1p
     z_lo, q_lo = lp - l1p, p  # kl = 0 < d at q = p
-    z_hi = (d - c0) / (1.0 - p)  # softplus(z) >= z: kl >= (1 - p) z + c0
-    q_hi = sigmoid_parts(z_hi)[0]
-    z = min(z_lo + math.sqrt(2.0 * d / (p * (1.0 - p))), z_hi)  # quadratic approximation
+    z_hi, q_hi = (d - c0) / (1.0 - p), 1.0  # softplus(z) >= z: kl >= (1 - p) z + c0
+    # Two terms of the inverse of kl's Taylor series at z_p: kl = v h^2/2 + v (1-2p) h^3/6 ...
+    h = math.sqrt(2.0 * d / (p * (1.0 - p)))
+    z = min(z_lo + h - (1.0 - 2.0 * p) * h * h / 6.0, z_hi)
     for _ in range(_MAXIT):
         q, q1, lq, l1q = sigmoid_parts(z)
         g = -l1q - p * z + c0 - d  # softplus(z) = -log(1 - q)
@@ -63,8 +65,11 @@ def kl_ucb_bernoulli(p, d, tol):
             z_lo, q_lo = z, q
             if g1 > 0.0:
                 z_newton = z - g / g1
-                if z_newton < z_hi and (z_newton - z) * q * q1 <= 0.5 * tol:
-                    z_hi, q_hi = z_newton, sigmoid_parts(z_newton)[0]
+                step = (z_newton - z) * q * q1
+                if z_newton < z_hi and step <= 0.5 * tol:
+                    # the sigmoid is concave above 0: its tangent bounds q(z_newton) there
+                    q_newton = q + step if z >= 0.0 else sigmoid_parts(z_newton)[0]
+                    z_hi, q_hi = z_newton, q_newton
         if q_hi - q_lo <= tol:
             return q_hi
         z_new = z - 2.0 * g * g1 / (2.0 * g1 * g1 - g * q * q1)

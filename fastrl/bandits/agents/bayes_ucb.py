@@ -51,7 +51,10 @@ class BayesUCB(Agent):
     concavely in ``log(1 / delta_t)`` between pulls (the Beta distributions
     here have increasing hazard rates), and a success can only raise it, so
     most steps compute no quantile at all; the choices are those of
-    computing every quantile every step, bit for bit.
+    computing every quantile every step, bit for bit. Measured on 10
+    Bernoulli arms (0.1 .. 0.9; 10,000 runs x 10,000 steps, 2 cores, where
+    UCB ran at 43 M agent-steps/s): 9.3 M agent-steps/s lazily against
+    0.25 M/s computing every quantile.
 
     Parameters
     ----------

@@ -60,7 +60,9 @@ class KLUCB(Agent):
     arm's pulls, concavely in ``g``, so most steps compute only the index
     of the arm just pulled and bound the others; the choices are those of
     computing every index every step, bit for bit. Measured on 10
-    Bernoulli arms (10,000 runs x 10,000 steps, 2 cores): see the README.
+    Bernoulli arms (0.1 .. 0.9; 10,000 runs x 10,000 steps, 2 cores, where
+    UCB ran at 43 M agent-steps/s): KL-UCB 5.9 M/s lazily against 0.75 M/s
+    computing every index, KL-UCB+ 9.3 against 0.66 M/s.
 
     Parameters
     ----------
