@@ -101,7 +101,8 @@ def change_steps(problem, seed: int, i: int, steps: int) -> list[int]:
     out, start, s = [], 0, 0
     while True:
         u = float(rng.uniform_open(sub, u64(s)))
-        start += 1 + math.floor(math.log(u) / math.log1p(-problem.change_rate))
+        rate = problem.change_rate  # rate 1: log(1 - rate) = -inf, a change every step
+        start += 1 if rate == 1.0 else 1 + math.floor(math.log(u) / math.log1p(-rate))
         if start >= steps:
             return out
         out.append(start)

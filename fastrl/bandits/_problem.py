@@ -47,11 +47,22 @@ class KernelSpec(NamedTuple):
 
 
 class BanditProblem:
-    """Base class of the bandit problems: family-independent behaviour.
+    """Base class of the bandit problems: what every arm family shares.
 
-    Subclasses are frozen dataclasses with the fields ``drift_std``,
-    ``num_arms``, ``change_points`` and ``change_rate`` and a field of means
-    named by ``_VALUES``.
+    ``isinstance(problem, BanditProblem)`` holds for every fastrl bandit
+    problem. Subclasses (one per family, see :mod:`fastrl.bandits.problems`)
+    are frozen dataclasses with a field of means (``probs`` for Bernoulli
+    arms, else ``means``) and the fields ``drift_std``, ``num_arms``,
+    ``change_points`` and ``change_rate``.
+
+    Attributes
+    ----------
+    family : str
+        ``"bernoulli"``, ``"gaussian"``, ``"poisson"``, ``"exponential"`` or ``"beta"``.
+    reward_range : tuple of float
+        The closed range of the arms' means (and rewards, for Bernoulli and Beta arms).
+    piecewise, stationary : bool
+        Whether the means jump at change points; whether they never move.
     """
 
     #: the arm family: what agents that depend on the reward distribution read
@@ -222,6 +233,7 @@ class BanditProblem:
 
         Examples
         --------
+        >>> from fastrl.bandits import BernoulliBandit
         >>> b = BernoulliBandit([0.9, 0.8]).lower_bound(3)
         >>> b.shape, float(b[0])
         ((3,), 0.0)

@@ -185,7 +185,8 @@ def simulate(
         Show a progress bar on stderr.
     client : None, "local", int, str or distributed.Client
         Run the chunks of one huge job on a Dask cluster, with the same bits
-        (see :func:`fastrl.sweep.sweep`; not with ``record_runs``).
+        (see :func:`fastrl.sweep.sweep`; not with ``record_runs``; the
+        result then has no ``pulls`` or ``final_regret``).
 
     Returns
     -------
