@@ -24,7 +24,9 @@ import pytest
 
 from fastrl._bench import GROUPS, machine_info
 
-BANDIT_GROUPS = [g for g in GROUPS if g.name.startswith("bandit-")]
+BANDIT_GROUPS = [
+    g for g in GROUPS if g.name.startswith("bandit-") and not g.name.startswith("bandit-agent-")
+]
 
 
 def _record(benchmark, work):

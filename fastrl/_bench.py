@@ -21,6 +21,7 @@ from fastrl._baselines import (
     numpy_testbed,
     tutorial_python_loop,
 )
+from fastrl._bench_catalogue import groups as _catalogue_groups
 from fastrl.bandits import (
     Agent,
     BernoulliBandit,
@@ -414,6 +415,7 @@ class Group:
     target_per_s: float | None = None
     target_ratio: float | None = None
     unit: str = "steps"
+    repeat: int = 3  # timed calls of fastrl's workload, after one warm-up call
 
 
 GROUPS = [
@@ -540,3 +542,5 @@ GROUPS = [
     )
     for env_id in CLASSIC_IDS
 ]
+
+GROUPS += _catalogue_groups(Group)

@@ -54,7 +54,7 @@ def measure(scale: float = 1.0, groups: list[str] | None = None) -> list[dict]:
     for group in GROUPS:
         if groups and group.name not in groups:
             continue
-        fast = time_workload(group.name, group.fastrl, scale)
+        fast = time_workload(group.name, group.fastrl, scale, repeat=group.repeat)
         base = time_workload(group.baseline_label, group.baseline, scale, repeat=1)
         rows.append(
             {

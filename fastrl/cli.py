@@ -9,8 +9,12 @@ and ``warmup`` (compile every kernel once so later processes load them).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
+
+# fastrl.bandits.spec.PROBLEM_KINDS, spelled here so that parsing imports no numerics.
+_PROBLEM_KINDS = ("testbed", "bernoulli", "gaussian", "poisson", "exponential", "beta")
 
 
 def _floats(text: str) -> list[float]:
@@ -22,6 +26,28 @@ def _floats(text: str) -> list[float]:
         ) from None
 
 
+def _ints(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers, got {text!r}"
+        ) from None
+
+
+def _rows(text: str) -> list[float] | list[list[float]]:
+    """``0.2,0.8`` (one row) or ``0.2,0.8/0.8,0.2`` (one row per segment)."""
+    if "/" not in text:
+        return _floats(text)
+    return [_floats(part) for part in text.split("/")]
+
+
+def _arms(values, default: int) -> int:
+    if not values:
+        return default
+    return len(values[0]) if isinstance(values[0], list) else len(values)
+
+
 def _bandit(args) -> int:
     from fastrl.bandits import compare
     from fastrl.bandits.spec import make_problem, parse_agent
@@ -29,7 +55,7 @@ def _bandit(args) -> int:
     specs = args.agent or ["epsilon-greedy epsilon=0.1", "ucb c=2"]
     try:
         agents = {spec: parse_agent(spec) for spec in specs}
-        arms = len(args.probs) if args.probs else len(args.means) if args.means else args.arms
+        arms = _arms(args.probs if args.problem == "bernoulli" else args.means, args.arms)
         problem = make_problem(
             args.problem,
             arms=arms,
@@ -37,6 +63,11 @@ def _bandit(args) -> int:
             means=args.means,
             drift_std=args.drift_std,
             reward_std=args.reward_std,
+            concentration=args.concentration,
+            low=args.low,
+            high=args.high,
+            change_points=args.change_points,
+            change_rate=args.change_rate,
         )
         start = time.perf_counter()
         progress = (
@@ -51,6 +82,12 @@ def _bandit(args) -> int:
     elapsed = time.perf_counter() - start
     print(f"{problem!r}: {args.runs} runs x {args.steps} steps per agent, seed {args.seed}")
     print(cmp.table())
+    bound = cmp.lai_robbins()
+    if bound == bound:  # not NaN: a stationary problem
+        print(
+            f"Lai-Robbins lower bound: {bound:.4g} log t = {bound * math.log(args.steps):.2f} "
+            f"at t = {args.steps}"
+        )
     total = len(agents) * args.runs * args.steps
     print(
         f"{total:,} agent-steps in {elapsed:.2f} s "
@@ -114,16 +151,35 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("bandit", help="compare bandit agents on one problem")
-    b.add_argument("--problem", choices=["testbed", "bernoulli", "gaussian"], default="testbed")
     b.add_argument(
-        "--arms", type=int, default=10, help="number of arms (testbed, random bernoulli)"
-    )
-    b.add_argument("--probs", type=_floats, help="bernoulli success probabilities, e.g. 0.7,0.3")
-    b.add_argument("--means", type=_floats, help="gaussian arm means, e.g. 0,0.5,1")
-    b.add_argument("--reward-std", type=float, default=1.0)
+        "--problem", "--family", dest="problem", choices=_PROBLEM_KINDS, default="testbed",
+        help="the arm family (testbed: gaussian means drawn per run)",
+    )  # fmt: skip
+    b.add_argument("--arms", type=int, default=10, help="number of arms of drawn means")
+    b.add_argument(
+        "--probs", type=_rows,
+        help="bernoulli success probabilities, e.g. 0.7,0.3 (per segment: 0.7,0.3/0.3,0.7)",
+    )  # fmt: skip
+    b.add_argument(
+        "--means", type=_rows,
+        help="arm means of the other families, e.g. 1,2,3 (per segment: 1,2,3/3,2,1)",
+    )  # fmt: skip
+    b.add_argument("--reward-std", type=float, default=1.0, help="gaussian reward noise")
+    b.add_argument("--concentration", type=float, default=2.0, help="beta precision a + b")
+    b.add_argument("--low", type=float, help="uniform prior of drawn means: lower end")
+    b.add_argument("--high", type=float, help="uniform prior of drawn means: upper end")
     b.add_argument(
         "--drift-std", type=float, default=0.0, help="random-walk std of the true values"
     )
+    b.add_argument(
+        "--change-points", type=_ints,
+        help="steps at which the means jump, e.g. 500,1000 (give one row of means per segment, "
+        "or none for fresh draws per segment)",
+    )  # fmt: skip
+    b.add_argument(
+        "--change-rate", type=float, default=0.0,
+        help="change points drawn per run: geometric gaps of mean 1/rate steps",
+    )  # fmt: skip
     b.add_argument("--runs", type=int, default=2000)
     b.add_argument("--steps", type=int, default=1000)
     b.add_argument("--seed", type=int, default=0)

@@ -2,16 +2,77 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+__all__ = ["save_bandit_figure", "plot_final_regret", "draw_lower_bound"]
+
+
+def draw_lower_bound(comparison, ax, *, over_log_t: bool = False):
+    """Draw the Lai-Robbins bound of the comparison's problem on ``ax`` (dashed black).
+
+    ``C log t`` on a regret plot; the constant ``C`` with ``over_log_t``
+    (regret over ``log t``). Nothing is drawn for problems without a bound
+    (drift, change points). Returns the line, or ``None``.
+    """
+    bound = comparison.lower_bound()
+    if bound is None:
+        return None
+    steps = np.arange(1, bound.shape[0] + 1)
+    c = comparison.lai_robbins()
+    y = np.full(bound.shape, c) if over_log_t else bound
+    (line,) = ax.plot(steps, y, "k--", lw=1.0, label=f"Lai-Robbins bound (C = {c:.3g})")
+    return line
+
+
+def plot_final_regret(comparison, ax=None, *, kind: str = "box"):
+    """Box or violin plot of each agent's final regret across runs.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        Its results need per-run final regrets (``simulate`` and ``compare``
+        give them; ``fastrl.sweep`` results do not).
+    ax : matplotlib Axes, optional
+    kind : {"box", "violin"}
+        Boxes show the quartiles, whiskers at 1.5 interquartile ranges, and the
+        mean as a marker; violins a kernel density estimate with the median.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if kind not in ("box", "violin"):
+        raise ValueError(f"kind must be 'box' or 'violin', got {kind!r}")
+    names = list(comparison.results)
+    data = [comparison.results[n].final_regret for n in names]
+    missing = [n for n, d in zip(names, data, strict=True) if d is None]
+    if missing:
+        raise ValueError(f"results {missing} have no per-run final regrets (fastrl.sweep results)")
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    positions = np.arange(1, len(names) + 1)
+    if kind == "box":
+        ax.boxplot(data, positions=positions, showmeans=True, showfliers=False)
+    else:
+        ax.violinplot(data, positions=positions, showmedians=True)
+    ax.set_xticks(positions, names, rotation=15)
+    ax.set_ylabel("Final regret")
+    return ax
+
 
 def save_bandit_figure(comparison, path: str, *, dpi: int = 100) -> None:
-    """Average reward, % optimal action and regret of a bandit comparison, side by side."""
+    """Average reward, % optimal action, regret (with the Lai-Robbins bound where the
+    problem has one) and the final regret across runs of a bandit comparison."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4), constrained_layout=True)
-    for ax, metric in zip(axes, ("mean_reward", "optimal_action", "regret"), strict=True):
+    fig, axes = plt.subplots(1, 4, figsize=(20, 4), constrained_layout=True)
+    for ax, metric in zip(axes, ("mean_reward", "optimal_action", "regret"), strict=False):
         comparison.plot(metric, ax=ax)
+    plot_final_regret(comparison, axes[3])
     fig.savefig(path, dpi=dpi)
     plt.close(fig)

@@ -41,6 +41,7 @@ __all__ = [
     "softmax_exact",
     "ucb",
     "categorical",
+    "untried_arm",
 ]
 
 #: uniform draw deciding whether to explore (epsilon-greedy)
@@ -286,3 +287,22 @@ def ucb(q, n, i, t, c, key, step):
                 return np.int64(a)
             pick -= 1
     return np.int64(first)
+
+
+# --- untried arms first, for index policies (issue 12) -------------------------------------
+
+
+@ijit
+def untried_arm(n, i, key, step):
+    """The arm of step ``step < k`` of an index policy that plays untried arms first.
+
+    For agents that pull one arm per step and prefer untried arms, exactly
+    ``k - step`` entries of ``n[i]`` are 0 at step ``step < k``, so the
+    untried phase is known from the step alone: the agent writes
+    ``if step < k: return untried_arm(n, i, key, step)`` and never counts them.
+    The arm is chosen uniformly among the untried ones, by the same draw as
+    :func:`ucb`'s (``randint`` at ``counter(step, SLOT_ACTION)``, then the
+    pick-th untried arm in index order), so both choose the same arm.
+    Undefined for ``step >= k`` or a row without ``k - step`` zeros.
+    """
+    return _pick_untried(n, i, n.shape[1] - step, key, step)

@@ -71,6 +71,9 @@ __all__ = [
     "gamma_try",
     "gamma_mt",
     "beta_mt",
+    "exponential",
+    "poisson",
+    "POISSON_PTRS_MIN",
     "stream_roots",
     "check_seed",
 ]
@@ -95,6 +98,7 @@ _SUB_GAMMA = np.uint64(0xE7037ED1A0B428DB)
 _SUB_BETA_X = np.uint64(0x8EBC6AF09C88C6E3)
 _SUB_BETA_Y = np.uint64(0x589965CC75374CC3)
 _SUB_MT = np.uint64(0xF1357AEA2E62A9C5)
+_SUB_POISSON = np.uint64(0xC2B2AE3D27D4EB4F)
 
 #: Draws addressed inside one step: ``counter(step, slot)`` with ``0 <= slot < SLOTS``.
 SLOTS = np.uint64(16)
@@ -498,6 +502,77 @@ def beta_mt(key, c, a, b, dx, cx, dy, cy):
     x = gamma_mt(key, c4, a, dx, cx)
     y = gamma_mt(key, c4 + np.uint64(2), b, dy, cy)
     return x / (x + y)
+
+
+@jit
+def exponential(key, c):
+    """A standard exponential float64 (mean 1): ``-log(U)`` of ``U = uniform_open(key, c)``.
+
+    Inversion: one draw, no rejection, so the result is a monotone function of
+    the uniform at the address (larger means pay larger rewards at the same
+    address: common random numbers across arms and agents).
+    """
+    return -math.log(uniform_open(key, c))
+
+
+#: means from which :func:`poisson` uses Hormann's PTRS instead of inversion
+POISSON_PTRS_MIN = 10.0
+
+
+@jit
+def _poisson_ptrs(sub, lam):
+    # Hormann (1993), "The transformed rejection method for generating Poisson
+    # random variables", algorithm PTRS (the constants of the paper's table 1;
+    # numpy's random_poisson_ptrs is the same algorithm). Draws 2j and 2j + 1 of
+    # the sub-stream are the j-th trial's U and V; both open so that us > 0 and
+    # log(v) is finite. Most trials end at the cheap squeeze test (us, vr).
+    slam = math.sqrt(lam)
+    loglam = math.log(lam)
+    b = 0.931 + 2.53 * slam
+    a = -0.059 + 0.02483 * b
+    log_inv_alpha = math.log(1.1239 + 1.1328 / (b - 3.4))
+    vr = 0.9277 - 3.6224 / (b - 2.0)
+    j = np.uint64(0)
+    while True:
+        u = uniform_open(sub, j) - 0.5
+        v = uniform_open(sub, j + _ONE)
+        j += np.uint64(2)
+        us = 0.5 - abs(u)
+        k = math.floor((2.0 * a / us + b) * u + lam + 0.43)
+        if us >= 0.07 and v <= vr:
+            return np.int64(k)
+        if k < 0.0 or (us < 0.013 and v > us):
+            continue
+        if math.log(v) + log_inv_alpha - math.log(a / (us * us) + b) <= (
+            -lam + k * loglam - math.lgamma(k + 1.0)
+        ):
+            return np.int64(k)
+
+
+@jit
+def poisson(key, c, lam):
+    """A Poisson(``lam``) count as int64, for ``lam >= 0`` (finite).
+
+    Below :data:`POISSON_PTRS_MIN`: inversion of ``uniform(key, c)`` by
+    sequential search (about ``lam + 1`` comparisons). From there on:
+    Hormann's PTRS (1993), an exact transformed-rejection method whose
+    uniforms come from the sub-stream ``mix64(random_u64(key, c) ^ SUB)`` of
+    the same address (draws ``2j``, ``2j + 1`` for trial ``j``), so the count
+    is still a pure function of ``(key, c)``.
+    """
+    if lam >= POISSON_PTRS_MIN:
+        return _poisson_ptrs(mix64(random_u64(key, c) ^ _SUB_POISSON), lam)
+    u = uniform(key, c)
+    p = math.exp(-lam)
+    f = p
+    k = 0
+    # p underflows to 0 long before k reaches 1000 for lam < 10, which ends the
+    # search even if rounding leaves the summed CDF just below u.
+    while u >= f and p > 0.0:
+        k += 1
+        p *= lam / k
+        f += p
+    return np.int64(k)
 
 
 def check_seed(seed) -> int:

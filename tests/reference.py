@@ -9,8 +9,14 @@ from in the last bit about once in a thousand; ``tests/test_math.py``) are
 shared, the draws at the addresses documented in ``fastrl/bandits/_dynamics.py``
 and ``fastrl/policies.py``:
 
-* problem stream, counter ``a``: the true value of arm ``a`` (drawn problems);
-* environment stream, counter ``t * k + a``: the reward of arm ``a`` at step ``t``;
+* problem stream, counter ``s * k + a``: the true value of arm ``a`` in segment
+  ``s`` (drawn problems; segment 0 only for stationary problems);
+* problem stream, sub-key ``mix64(problem_key ^ 0x2545F4914F6CDD1D)``, counter
+  ``s``: the uniform of the geometric gap after the start of segment ``s``
+  (``change_rate`` problems);
+* environment stream, counter ``t * k + a``: the reward of arm ``a`` at step ``t``
+  (Poisson, exponential and Beta rewards through ``rng.poisson``,
+  ``rng.exponential`` and ``rng.beta``, the samplers shared like the draws);
 * extra stream, counter ``t * k + a``: the drift of arm ``a`` after step ``t``;
 * agent stream, ``counter(t, slot)`` = ``16 t + slot``: slot 0 explore?, slot 1
   the exploratory/sampled/untried action, slot 2 tie-breaking, slot 4 the
@@ -32,6 +38,7 @@ from fastrl.bandits import (
     UCB,
     BernoulliBandit,
     EpsilonGreedy,
+    GaussianBandit,
     GradientBandit,
     Softmax,
     ThompsonSampling,
@@ -61,21 +68,71 @@ def keys(seed: int, i: int) -> dict[str, np.uint64]:
     return {name: u64(rng.random_u64(roots[s], u64(i))) for s, name in enumerate(names)}
 
 
-def initial_means(problem, seed: int, i: int) -> list[float]:
-    """True arm values of run ``i`` at step 0."""
+SUB_CHANGE = 0x2545F4914F6CDD1D
+
+
+def initial_means(problem, seed: int, i: int, segment: int = 0) -> list[float]:
+    """True arm values of run ``i`` at step 0, or in segment ``segment`` of a piecewise problem."""
     key = keys(seed, i)["problem"]
     k = problem.num_arms
-    if isinstance(problem, BernoulliBandit):
-        if problem.probs is None:
-            return [float(rng.uniform(key, u64(a))) for a in range(k)]
-        rows = np.atleast_2d(problem.probs)
-    else:
-        if problem.means is None:
+    given = problem.probs if isinstance(problem, BernoulliBandit) else problem.means
+    if given is None:
+        c = [u64(segment * k + a) for a in range(k)]
+        if isinstance(problem, GaussianBandit):
             loc, scale = problem.mean_offset, problem.mean_std
-            return [loc + scale * float(rng.normal(key, u64(a))) for a in range(k)]
-        rows = np.atleast_2d(problem.means)
-    row = rows[i] if rows.shape[0] > 1 else rows[0]
+            return [loc + scale * float(rng.normal(key, c[a])) for a in range(k)]
+        low, width = problem.low, problem.high - problem.low
+        return [low + width * float(rng.uniform(key, c[a])) for a in range(k)]
+    rows = np.atleast_2d(given)
+    if problem.change_points is not None:
+        row = rows[segment]
+    else:
+        row = rows[i] if rows.shape[0] > 1 else rows[0]
     return [float(x) for x in row]
+
+
+def change_steps(problem, seed: int, i: int, steps: int) -> list[int]:
+    """The steps ``< steps`` at which run ``i``'s means jump to the next segment."""
+    if problem.change_points is not None:
+        return [int(c) for c in problem.change_points if c < steps]
+    if not problem.change_rate > 0.0:
+        return []
+    sub = u64(rng.mix64(u64(int(keys(seed, i)["problem"]) ^ SUB_CHANGE)))
+    out, start, s = [], 0, 0
+    while True:
+        u = float(rng.uniform_open(sub, u64(s)))
+        start += 1 + math.floor(math.log(u) / math.log1p(-problem.change_rate))
+        if start >= steps:
+            return out
+        out.append(start)
+        s += 1
+
+
+def reward(problem, mean: float, key, t: int, a: int) -> float:
+    """The reward of arm ``a`` (true value ``mean``) at step ``t`` (problem docstrings)."""
+    c = u64(t * problem.num_arms + a)
+    family = problem.family
+    if family == "bernoulli":
+        return 1.0 if float(rng.uniform(key, c)) < mean else 0.0
+    if family == "gaussian":
+        return mean + problem.reward_std * float(rng.normal(key, c))
+    if family == "poisson":
+        return float(rng.poisson(key, c, mean))
+    if family == "exponential":
+        return mean * float(rng.exponential(key, c))
+    if mean <= 0.0 or mean >= 1.0:  # beta: the degenerate ends pay their mean
+        return min(max(mean, 0.0), 1.0)
+    kappa = problem.concentration
+    return float(rng.beta(key, c, kappa * mean, kappa * (1.0 - mean)))
+
+
+def clip_mean(problem, m: float) -> float:
+    """A drifted mean clipped to the family's range."""
+    if problem.family in ("bernoulli", "beta"):
+        return min(max(m, 0.0), 1.0)
+    if problem.family == "gaussian":
+        return m
+    return max(m, 0.0)
 
 
 def schedule(sched, v0: float, t: int) -> float:
@@ -265,22 +322,21 @@ def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarra
     """Simulate run ``i`` of ``simulate(problem, agent, seed=seed, ...)`` for ``steps`` steps.
 
     Returns the actions, the rewards, whether each action was optimal, the
-    cumulative expected regret and the true values at each step (``means[t]``).
+    cumulative expected regret and the true values at each step (``means[t]``,
+    the current segment's for piecewise problems).
     """
     k = problem.num_arms
     key = keys(seed, i)
     means = initial_means(problem, seed, i)
+    changes = change_steps(problem, seed, i, steps)
     ref = reference_agent(agent, problem, k, key["agent"])
-    bernoulli, reward_std = ref.bernoulli, ref.reward_std
     regret = 0.0
     out = {name: [] for name in ("actions", "rewards", "optimal", "regret", "means")}
     for t in range(steps):
+        if t in changes:  # a change point takes effect before its step is played
+            means = initial_means(problem, seed, i, segment=changes.index(t) + 1)
         a = ref.select(t)
-        c = u64(t * k + a)
-        if bernoulli:
-            r = 1.0 if float(rng.uniform(key["env"], c)) < means[a] else 0.0
-        else:
-            r = means[a] + reward_std * float(rng.normal(key["env"], c))
+        r = reward(problem, means[a], key["env"], t, a)
         best = max(means)
         regret += best - means[a]
         out["actions"].append(a)
@@ -292,7 +348,7 @@ def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarra
         if problem.drift_std > 0.0:
             for b in range(k):
                 m = means[b] + problem.drift_std * float(rng.normal(key["extra"], u64(t * k + b)))
-                means[b] = min(max(m, 0.0), 1.0) if bernoulli else m
+                means[b] = clip_mean(problem, m)
     return {
         "actions": np.array(out["actions"], dtype=np.int64),
         "rewards": np.array(out["rewards"]),
@@ -300,3 +356,20 @@ def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarra
         "regret": np.array(out["regret"]),
         "means": np.array(out["means"]),
     }
+
+
+def assert_matches(problem, agent, *, seed: int, runs: int = 3, steps: int = 200):
+    """``simulate`` with ``record_runs`` equals :func:`run` for every run: actions exactly."""
+    from fastrl.bandits import simulate
+
+    res = simulate(problem, agent, runs=runs, steps=steps, seed=seed, record_runs=True)
+    for i in range(runs):
+        ref = run(problem, agent, seed=seed, i=i, steps=steps)
+        np.testing.assert_array_equal(res.actions[i], ref["actions"], err_msg=f"run {i}")
+        np.testing.assert_allclose(res.rewards[i], ref["rewards"], rtol=1e-12, atol=1e-12)
+    return res
+
+
+import reference_idx  # noqa: E402,F401
+import reference_kl  # noqa: E402,F401
+import reference_window  # noqa: E402,F401  (registers its agents)

@@ -8,13 +8,23 @@ import numpy as np
 from hypothesis import strategies as st
 
 from fastrl.bandits import (
+    KLUCB,
+    MOSS,
     UCB,
+    UCBV,
+    BayesUCB,
     BernoulliBandit,
+    DiscountedUCB,
     EpsilonGreedy,
+    ExploreThenCommit,
     GaussianBandit,
     GradientBandit,
+    KLUCBPlus,
+    MOSSAnytime,
+    SlidingWindowUCB,
     Softmax,
     ThompsonSampling,
+    UCB1Tuned,
 )
 from fastrl.bandits.agents import AGENTS
 from fastrl.schedules import Schedule
@@ -65,6 +75,24 @@ AGENT_FIELDS = {
     UCB: dict(c=reals(0.0, 10.0), alpha=step_sizes),
     GradientBandit: dict(alpha=positive(10.0), baseline=st.booleans()),
     ThompsonSampling: dict(prior_mean=reals(-10.0, 10.0), prior_std=positive(100.0)),
+    SlidingWindowUCB: dict(window=st.integers(1, 20), xi=positive(10.0), bound=positive(10.0)),
+    # issue 12, index policies (tests/test_bandits_idx.py)
+    MOSS: dict(horizon=st.none() | st.integers(1, 10**6)),
+    MOSSAnytime: dict(alpha=reals(0.0, 10.0)),
+    UCBV: dict(zeta=positive(10.0), c=reals(0.0, 10.0), b=positive(10.0)),
+    UCB1Tuned: dict(),
+    ExploreThenCommit: dict(m=st.integers(1, 20)),
+    DiscountedUCB: dict(gamma=reals(1e-3, 1.0), xi=positive(10.0), b=positive(10.0)),
+    # lazy=False draws a second driver per problem kind: its choices equal lazy's
+    # (tests/test_bandits_kl.py), so the suite compiles the default only.
+    KLUCB: dict(c=reals(0.0, 5.0)),
+    KLUCBPlus: dict(c=reals(0.0, 5.0)),
+    BayesUCB: dict(
+        c=reals(0.0, 5.0),
+        horizon=st.none() | st.integers(1, 10**6),
+        prior_mean=reals(-10.0, 10.0),
+        prior_std=positive(100.0),
+    ),
 }
 _missing = [name for name, cls in AGENTS.items() if cls not in AGENT_FIELDS]
 assert not _missing, f"no hypothesis strategy for the registered agents {_missing}"

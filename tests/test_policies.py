@@ -241,3 +241,35 @@ def test_categorical():
     grid = (np.arange(8000) + 0.5) / 8000
     picks = np.array([policies.categorical(w, 2, 8.0, u) for u in grid])
     np.testing.assert_array_equal(np.bincount(picks, minlength=5), [0, 3000, 1000, 0, 4000])
+
+
+# --- untried_arm (issue 12: untried arms first in index policies) --------------------------
+
+
+@jit
+def _untried_and_ucb(n, i, key, num):
+    # untried_arm at steps 0 .. num - 1 with the row's k - step zeros, beside ucb's choice.
+    out = np.empty((num, 2), dtype=np.int64)
+    k = n.shape[1]
+    q = np.zeros_like(n)
+    for s in range(num):
+        step = k - 1 - s % k  # k - step untried arms: 1 .. k of them
+        row = n.copy()
+        for a in range(k):
+            row[i, a] = 0.0 if a * 7 % k < k - step else 1.0  # k - step zeros, spread out
+        out[s, 0] = policies.untried_arm(row, i, key, step)
+        out[s, 1] = policies.ucb(q, row, i, step + 1, 1.0, key, step)
+    return out
+
+
+def test_untried_arm_is_ucbs_untried_choice():
+    n = table(np.ones(5))
+    picks = _untried_and_ucb(n, 1, KEY, 5000)
+    np.testing.assert_array_equal(picks[:, 0], picks[:, 1])
+
+
+def test_untried_arm_uniform_over_untried():
+    n = table([0.0, 2.0, 0.0, 1.0, 0.0])  # step 2 of five arms: three untried
+    picks = [policies.untried_arm(n, 1, np.uint64(key), 2) for key in range(6000)]
+    counts = np.bincount(picks, minlength=5)
+    assert_distribution(counts, [1 / 3, 0, 1 / 3, 0, 1 / 3])

@@ -21,8 +21,16 @@ from __future__ import annotations
 import numpy as np
 
 from fastrl._borrow import borrow, keep_alive
-from fastrl._jit import jit, pjit, prange
-from fastrl.bandits._dynamics import draw_reward, drift_means, init_means
+from fastrl._jit import jit
+from fastrl.bandits._dynamics import (
+    NEVER,
+    change_key,
+    draw_reward,
+    drift_means,
+    init_means,
+    next_change,
+    segment_means,
+)
 from fastrl.bandits.problems import REWARD_BERNOULLI
 from fastrl.policies import row_max
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, STREAM_EXTRA, STREAM_PROBLEM, run_key
@@ -36,20 +44,26 @@ NUM_METRICS = 3
 # Placeholders, bound by the generated footer of each copy:
 agent_select = None  # (p, st, j, key, t) -> arm
 agent_update = None  # (p, st, j, a, r, key, t) -> None
-new_state = None  # (tables, scalars) -> the agent's state record of one-row tables
+new_state = None  # (tables, scalars, buffers) -> the agent's state record of one-row tables
 NUM_TABLES = 1
 NUM_SCALARS = 1
+NUM_BUFFERS = 1
+buffer_length = None  # (p) -> the length of the agent's buffers (1 if it has none)
 reset_state = None  # (p, st) -> None: the declared initial values
 REWARD_CODE = REWARD_BERNOULLI
-TWO_ARMS = False  # two stationary arms: the arm count is a constant, no drift step
+TWO_ARMS = False  # two arms without drift: the arm count is a constant, no drift step
+PIECEWISE = False  # change points: the means jump between segments (else no check per step)
 
 
-@pjit
+@jit
 def simulate_blocks(
+    first,
+    stride,
     means_code,
     means_in,
     problem_params,
     drift_std,
+    change_points,
     p,
     roots,
     run_start,
@@ -60,18 +74,27 @@ def simulate_blocks(
     block_m2,
     run_mean,
     run_m2,
+    pulls_mean,
+    pulls_m2,
+    final_regret,
     record,
     actions_out,
     rewards_out,
     bad,
 ):
-    """Simulate runs ``run_start .. run_start + num_runs - 1`` in blocks of ``block_size``.
+    """Simulate blocks ``first, first + stride, ...`` of runs ``run_start ..``.
+
+    The runs are ``run_start .. run_start + num_runs - 1`` in blocks of
+    ``block_size``; :func:`fastrl._threads.run_blocks` calls this on several
+    threads, one share of the blocks each.
 
     Block ``b`` streams each step's reward, optimal-action indicator and
     cumulative regret into its slice of ``block_mean``/``block_m2[NUM_METRICS,
     num_blocks, num_steps]`` (Welford; the 0/1 metrics are counted and turned
-    into moments when the block ends), and each run's average reward into
-    ``run_mean``/``run_m2[1, num_blocks, 1]``. With ``record``,
+    into moments when the block ends), each run's average reward into
+    ``run_mean``/``run_m2[1, num_blocks, 1]`` and its pulls of each arm into
+    ``pulls_mean``/``pulls_m2[1, num_blocks, k]``; ``final_regret[j]`` gets
+    the cumulative regret of run ``run_start + j`` at the horizon. With ``record``,
     ``actions_out``/``rewards_out[i, t]`` get run ``i``'s trace. An arm outside
     ``[0, k)`` from the agent is never used as an index: ``bad[b]`` records the
     first one as ``(run, step, arm)`` and arm 0 is played instead, so the
@@ -80,50 +103,63 @@ def simulate_blocks(
     Measured layout choices: one run at a time in one-row tables ran 2.5x
     faster than advancing a block's runs in lockstep over ``(runs, k)``
     tables; counting the 0/1 metrics instead of two Welford
-    updates, 11% faster. With two stationary arms the loops over arms unroll
+    updates, 11% faster. With two arms and no drift the loops over arms unroll
     and the step's values stay in registers: 15-18% faster per step.
+    Piecewise-stationary problems compile their own driver (``PIECEWISE``),
+    so stationary ones pay nothing for the check of the next change point.
     """
     num_blocks = (num_runs + block_size - 1) // block_size
-    for b in prange(num_blocks):
-        simulate_block(  # int64 block index: the prange index is unsigned in numba's gufunc
-            np.int64(b), means_code, means_in, problem_params, drift_std, p, roots, run_start,
-            num_runs, num_steps, block_size, block_mean, block_m2, run_mean, run_m2,
-            record, actions_out, rewards_out, bad,
+    for b in range(first, num_blocks, stride):
+        simulate_block(
+            b, means_code, means_in, problem_params, drift_std, change_points, p, roots,
+            run_start, num_runs, num_steps, block_size, block_mean, block_m2, run_mean, run_m2,
+            pulls_mean, pulls_m2, final_regret, record, actions_out, rewards_out, bad,
         )  # fmt: skip
 
 
 @jit
 def simulate_block(
-    b, means_code, means_in, problem_params, drift_std, p, roots, run_start, num_runs,
-    num_steps, block_size, block_mean, block_m2, run_mean, run_m2, record, actions_out,
-    rewards_out, bad,
+    b, means_code, means_in, problem_params, drift_std, change_points, p, roots, run_start,
+    num_runs, num_steps, block_size, block_mean, block_m2, run_mean, run_m2, pulls_mean,
+    pulls_m2, final_regret, record, actions_out, rewards_out, bad,
 ):  # fmt: skip
     """Block ``b`` of :func:`simulate_blocks`: its runs, one after another.
 
-    A serial function called once per block, not the body of the ``prange``
-    loop: there numba's parfor pass dropped in-place writes that the inlined
-    agent made through its state record (measured: wrong results, with the
-    record's arrays allocated in the body or passed in).
+    A function of its own, called once per block (in the body of a ``prange``
+    loop, numba's parfor pass dropped in-place writes that the inlined agent
+    made through its state record).
     """
     k = 2 if TWO_ARMS else means_in.shape[1]
-    loc, scale, reward_std = problem_params[0], problem_params[1], problem_params[2]
+    loc, scale, spread = problem_params[0], problem_params[1], problem_params[2]
+    change_rate = problem_params[3]
     means = np.empty((1, k))
+    pulls = np.empty((1, k))
     # The block owns the state's arrays until keep_alive at the end; the agent
     # sees borrowed views (fastrl._borrow: no atomic reference counting per step).
     tables = np.empty((NUM_TABLES, 1, k))
     scalars = np.empty((NUM_SCALARS, 1))
-    st = new_state(borrow(tables), borrow(scalars))
+    buffers = np.empty((NUM_BUFFERS, 1, buffer_length(p)))
+    st = new_state(borrow(tables), borrow(scalars), borrow(buffers))
     mean_r, m2_r = block_mean[M_REWARD, b], block_m2[M_REWARD, b]
     mean_o, m2_o = block_mean[M_OPTIMAL, b], block_m2[M_OPTIMAL, b]
     mean_g, m2_g = block_mean[M_REGRET, b], block_m2[M_REGRET, b]
+    mean_p, m2_p = pulls_mean[0, b], pulls_m2[0, b]
     lo = b * block_size
     hi = min(lo + block_size, num_runs)
     for j in range(lo, hi):
         i = run_start + j
         inv_n = 1.0 / (j - lo + 1)
-        row = i if means_in.shape[0] > 1 else 0
+        # Given means of a piecewise problem are rows per segment, not per run.
+        row = 0 if PIECEWISE or means_in.shape[0] == 1 else i
         problem_key = run_key(roots[STREAM_PROBLEM], i)
         init_means(means_code, means_in, row, loc, scale, problem_key, means, 0)
+        seg = 0
+        change_at = NEVER
+        ckey = change_key(problem_key)
+        if PIECEWISE:
+            change_at = next_change(change_points, change_rate, 0, np.int64(0), ckey)
+        for a in range(k):
+            pulls[0, a] = 0.0
         env_key = run_key(roots[STREAM_ENV], i)
         agent_key = run_key(roots[STREAM_AGENT], i)
         drift_key = run_key(roots[STREAM_EXTRA], i)
@@ -132,15 +168,21 @@ def simulate_block(
         regret = 0.0
         total = 0.0
         for t in range(num_steps):
+            if PIECEWISE and t == change_at:
+                seg += 1
+                segment_means(means_code, means_in, seg, seg, loc, scale, problem_key, means, 0)
+                best = row_max(means, 0)
+                change_at = next_change(change_points, change_rate, seg, np.int64(t), ckey)
             a = agent_select(p, st, 0, agent_key, t)
             if a < 0 or a >= k:  # predictable: never taken by a correct agent
                 if bad[b, 0] < 0:
                     bad[b, 0], bad[b, 1], bad[b, 2] = i, t, a
                 a = 0
             mean = means[0, a]
-            r = draw_reward(REWARD_CODE, mean, reward_std, env_key, t, a, k)
+            r = draw_reward(REWARD_CODE, mean, spread, env_key, t, a, k)
             regret += best - mean
             total += r
+            pulls[0, a] += 1.0
             if REWARD_CODE == REWARD_BERNOULLI:
                 mean_r[t] += r
             else:
@@ -155,7 +197,10 @@ def simulate_block(
                 drift_means(REWARD_CODE, means, 0, drift_std, drift_key, t)
                 best = row_max(means, 0)
         welford_add(run_mean[0, b], run_m2[0, b], 0, total / num_steps, inv_n)
+        final_regret[j] = regret
+        for a in range(k):
+            welford_add(mean_p, m2_p, a, pulls[0, a], inv_n)
     counts_to_moments(mean_o, m2_o, hi - lo)
     if REWARD_CODE == REWARD_BERNOULLI:
         counts_to_moments(mean_r, m2_r, hi - lo)
-    keep_alive(tables, scalars)
+    keep_alive(tables, scalars, buffers)  # pulls and means are owned here and never borrowed

@@ -14,6 +14,7 @@ import functools
 import numpy as np
 
 from fastrl._plugin import driver_module
+from fastrl._threads import run_blocks
 from fastrl.bandits.agents._base import Agent, check_hooks
 
 __all__ = ["compile_agent", "run_kernel"]
@@ -21,26 +22,32 @@ __all__ = ["compile_agent", "run_kernel"]
 _TEMPLATE = "fastrl.bandits._driver"
 
 
-def _state_source(arrays, scalars, param_names) -> str:
+def _state_source(arrays, scalars, buffers, param_names) -> str:
     lines = [
         "from collections import namedtuple as _namedtuple",
         "import numpy as _np",
         "from fastrl._jit import ijit as _ijit",
         "from fastrl._plugin import inline as _inline",
         f"Params = _namedtuple('Params', {tuple(param_names)!r})",
-        f"State = _namedtuple('State', {tuple(n for n, _ in arrays + scalars)!r})",
+        f"State = _namedtuple('State', {tuple(n for n, *_ in arrays + scalars + buffers)!r})",
         "agent_select = _inline(agent_select)",
         "agent_update = _inline(agent_update)",
         "",
         f"NUM_TABLES = {max(len(arrays), 1)}",
         f"NUM_SCALARS = {max(len(scalars), 1)}",
+        f"NUM_BUFFERS = {max(len(buffers), 1)}",
         "",
         "@_ijit",
-        "def new_state(tables, scalars):",
+        "def buffer_length(p):",
+        "    return max(" + ", ".join([f"p.{size}" for _, size, _ in buffers] + ["1"]) + ")",
+        "",
+        "@_ijit",
+        "def new_state(tables, scalars, buffers):",
         "    return State("
         + ", ".join(
             [f"tables[{n}]" for n in range(len(arrays))]
             + [f"scalars[{n}]" for n in range(len(scalars))]
+            + [f"buffers[{n}]" for n in range(len(buffers))]
         )
         + ")",
         "",
@@ -48,8 +55,8 @@ def _state_source(arrays, scalars, param_names) -> str:
         "def reset_state(p, st):",
     ]
     body = []
-    for names, index in ((arrays, "0, :"), (scalars, "0")):
-        for name, init in names:
+    for names, index in ((arrays, "0, :"), (scalars, "0"), (buffers, "0, :")):
+        for name, *_, init in names:
             if init is None:
                 continue
             value = f"p.{init}" if isinstance(init, str) else repr(float(init))
@@ -59,14 +66,17 @@ def _state_source(arrays, scalars, param_names) -> str:
 
 
 @functools.cache
-def _module(select, update, arrays, scalars, param_names, reward_code, two_arms):
+def _module(
+    select, update, arrays, scalars, buffers, param_names, reward_code, two_arms, piecewise
+):
     bindings = {
         "agent_select": select,
         "agent_update": update,
         "REWARD_CODE": int(reward_code),
         "TWO_ARMS": bool(two_arms),
+        "PIECEWISE": bool(piecewise),
     }
-    return driver_module(_TEMPLATE, bindings, _state_source(arrays, scalars, param_names))
+    return driver_module(_TEMPLATE, bindings, _state_source(arrays, scalars, buffers, param_names))
 
 
 def _record_value(agent, name, value):
@@ -82,7 +92,7 @@ def _record_value(agent, name, value):
     )
 
 
-def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool):
+def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool, piecewise=False):
     """``(module, p)``: the driver module for ``agent`` on ``problem`` and its record."""
     name = type(agent).__name__
     agent.check_problem(problem)
@@ -96,24 +106,33 @@ def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool):
         values = {"unused": 0.0}  # numba needs a non-empty record
     arrays = tuple(type(agent).arrays.items())
     scalars = tuple(type(agent).scalars.items())
+    buffers = tuple((name, size, init) for name, (size, init) in type(agent).buffers.items())
     if not arrays:
         raise TypeError(f"agent {name}: declare at least one per-arm array in `arrays`")
-    for state, init in arrays + scalars:
+    for state, size, _ in buffers:
+        if not isinstance(values.get(size), int) or values[size] < 1:
+            raise TypeError(
+                f"agent {name}: the length of buffer {state!r} names {size!r}, which must "
+                f"be an integer field >= 1 of params(): {values}"
+            )
+    for state, *_, init in arrays + scalars + buffers:
         if isinstance(init, str) and init not in values:
             raise TypeError(
                 f"agent {name}: the initial value of {state!r} names {init!r}, "
                 f"which is not a field of params(): {sorted(values)}"
             )
-    module = _module(select, update, arrays, scalars, tuple(values), reward_code, two_arms)
+    module = _module(
+        select, update, arrays, scalars, buffers, tuple(values), reward_code, two_arms, piecewise
+    )
     return module, module.Params(**values)
 
 
-def run_kernel(agent, module, p, k, args):
-    """Call the driver; a compile failure becomes a TypeError naming the agent's function."""
+def run_kernel(agent, module, p, k, num_blocks, args):
+    """Call the driver on threads; a failed compile is a TypeError naming the agent's function."""
     from numba.core.errors import NumbaError
 
     try:
-        module.simulate_blocks(*args)
+        run_blocks(module.simulate_blocks, num_blocks, args)
     except NumbaError as exc:
         _diagnose(agent, module, p, k, exc)
 
@@ -127,7 +146,8 @@ def _diagnose(agent, module, p, k, exc):
 
     name = type(agent).__name__
     tables = [np.zeros((1, k)) for _ in type(agent).arrays]
-    st = module.State(*tables, *[np.zeros(1) for _ in type(agent).scalars])
+    buffers = [np.zeros((1, 1)) for _ in type(agent).buffers]
+    st = module.State(*tables, *[np.zeros(1) for _ in type(agent).scalars], *buffers)
     pt, stt = numba.typeof(p), numba.typeof(st)
     i64, u64 = types.int64, types.uint64
     hooks = (

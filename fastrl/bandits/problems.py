@@ -1,49 +1,80 @@
 """Bandit problems: what each arm pays.
 
-A problem fixes how the true arm values of each run are chosen (given, or drawn
-per run from the problem stream, so run ``i`` of every agent faces the same
-instance) and how rewards are drawn around them (Bernoulli or Gaussian). A
-positive ``drift_std`` makes every true value take an independent Gaussian
-random walk each step (Sutton & Barto, exercise 2.5).
+A problem fixes the arm family (how rewards are drawn around an arm's mean:
+Bernoulli, Gaussian, Poisson, exponential or Beta) and where the means of each
+run come from:
+
+* given: one row of ``k`` means for every run, or one row per run;
+* drawn per run from a prior (``random``: uniform on ``[low, high)``;
+  ``GaussianBandit.testbed``: normal), from the problem stream, so run ``i``
+  of every agent faces the same instance (common random numbers).
+
+Means may also move during a run:
+
+* ``drift_std > 0``: every mean takes an independent Gaussian random walk each
+  step (Sutton & Barto, exercise 2.5), clipped to the family's range;
+* piecewise stationary: the means jump at change points, either given
+  (``change_points=[500, 1000]`` with one row of means per segment, or drawn
+  means with a fresh draw from the prior per segment) or drawn per run
+  (``change_rate=r``: geometric gaps of mean ``1 / r`` steps, fresh means from
+  the prior). The optimal arm and the regret follow the current segment.
+
+Draw addresses are documented in :mod:`fastrl.bandits._dynamics`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
 
-from fastrl.validation import check_array, check_int, check_probabilities, check_real
+from fastrl.bandits._problem import (  # noqa: F401  (the kernel codes live here too)
+    MEANS_GIVEN,
+    MEANS_NORMAL,
+    MEANS_UNIFORM,
+    P_LOC,
+    P_RATE,
+    P_SCALE,
+    P_SPREAD,
+    REWARD_BERNOULLI,
+    REWARD_BETA,
+    REWARD_EXPONENTIAL,
+    REWARD_GAUSSIAN,
+    REWARD_POISSON,
+    BanditProblem,
+    KernelSpec,
+    _doc,
+)
+from fastrl.validation import check_real
 
-__all__ = ["BernoulliBandit", "GaussianBandit", "BanditProblem"]
-
-# Kernel codes: how rewards are drawn, and where the true values come from.
-REWARD_BERNOULLI = 0
-REWARD_GAUSSIAN = 1
-MEANS_GIVEN = 0
-MEANS_UNIFORM = 1
-MEANS_NORMAL = 2
-
-
-def _readonly(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
+__all__ = [
+    "PROBLEMS",
+    "BanditProblem",
+    "BernoulliBandit",
+    "GaussianBandit",
+    "PoissonBandit",
+    "ExponentialBandit",
+    "BetaBandit",
+]
 
 
-@dataclass(frozen=True, eq=False)
-class BernoulliBandit:
+@_doc
+@dataclass(frozen=True, eq=False, repr=False)
+class BernoulliBandit(BanditProblem):
     """Arms pay 1 with probability ``probs[a]`` and 0 otherwise.
 
     Parameters
     ----------
-    probs : array_like of float, shape (k,) or (runs, k)
-        Success probabilities in [0, 1]: the same for every run, or one row per
-        run (then ``simulate`` must be called with ``runs == probs.shape[0]``).
-        ``None`` with :meth:`random` draws them uniformly per run.
-    drift_std : float
-        Standard deviation of each probability's Gaussian random walk per step
-        (clipped to [0, 1]); 0 for a stationary problem.
+    probs : array_like of float, shape (k,), (runs, k) or (segments, k)
+        Success probabilities in [0, 1]: the same for every run, one row per
+        run (then ``simulate`` must be called with ``runs == probs.shape[0]``),
+        or one row per segment with ``change_points``. ``None`` with
+        :meth:`random` draws them per run.
+    {common}
+    low, high : float
+        The uniform prior ``[low, high)`` of drawn probabilities, within [0, 1].
 
     Examples
     --------
@@ -55,63 +86,52 @@ class BernoulliBandit:
     probs: np.ndarray | None
     drift_std: float = 0.0
     num_arms: int = field(default=0, compare=False)
+    low: float = 0.0
+    high: float = 1.0
+    change_points: np.ndarray | None = None
+    change_rate: float = 0.0
 
-    #: the arm family: what agents that depend on the reward distribution read
     family: ClassVar[str] = "bernoulli"
+    _REWARD: ClassVar[int] = REWARD_BERNOULLI
+    _VALUES: ClassVar[str] = "probs"
+    reward_range: ClassVar[tuple[float, float]] = (0.0, 1.0)
 
     def __post_init__(self):
-        object.__setattr__(self, "drift_std", check_real("drift_std", self.drift_std, low=0.0))
-        if self.probs is None:
-            check_int("num_arms", self.num_arms, low=1)
-            return
-        probs = check_probabilities("probs", self.probs, ndim=(1, 2))
-        if probs.size == 0:
-            raise ValueError(
-                f"probs must have at least one arm and one row, got shape {probs.shape}"
-            )
-        object.__setattr__(self, "probs", _readonly(probs))
-        object.__setattr__(self, "num_arms", int(probs.shape[-1]))
+        self._setup()
 
     @classmethod
-    def random(cls, num_arms: int, drift_std: float = 0.0) -> BernoulliBandit:
-        """Per-run success probabilities drawn uniformly from [0, 1]."""
-        num_arms = check_int("num_arms", num_arms, low=1, high=2**31 - 1)
-        return cls(None, drift_std=drift_std, num_arms=num_arms)
+    def random(
+        cls, num_arms: int, drift_std: float = 0.0, *, low: float = 0.0, high: float = 1.0,
+        change_points=None, change_rate: float = 0.0,
+    ) -> BernoulliBandit:  # fmt: skip
+        """Per-run success probabilities drawn uniformly from ``[low, high)``."""
+        return cls._drawn(
+            num_arms, drift_std=drift_std, low=low, high=high, change_points=change_points,
+            change_rate=change_rate,
+        )  # fmt: skip
 
-    @property
-    def reward_std(self) -> float:
-        """Not a parameter of Bernoulli arms; Thompson sampling uses Beta posteriors."""
-        return float("nan")
-
-    def _codes(self):
-        if self.probs is None:
-            return REWARD_BERNOULLI, MEANS_UNIFORM, np.zeros((1, self.num_arms)), (0.0, 1.0, 0.0)
-        return REWARD_BERNOULLI, MEANS_GIVEN, np.atleast_2d(self.probs), (0.0, 1.0, 0.0)
-
-    def __repr__(self) -> str:
-        what = (
-            f"random, num_arms={self.num_arms}"
-            if self.probs is None
-            else f"probs={self.probs.tolist()}"
-        )
-        return f"BernoulliBandit({what}, drift_std={self.drift_std})"
+    def _what(self) -> str:
+        if self.probs is None and self.low == 0.0 and self.high == 1.0:
+            return f"random, num_arms={self.num_arms}"
+        return super()._what()
 
 
-@dataclass(frozen=True, eq=False)
-class GaussianBandit:
+@_doc
+@dataclass(frozen=True, eq=False, repr=False)
+class GaussianBandit(BanditProblem):
     """Arms pay ``means[a] + reward_std * N(0, 1)``.
 
     Parameters
     ----------
-    means : array_like of float, shape (k,) or (runs, k)
-        True arm values, the same for every run or one row per run. ``None``
-        with :meth:`testbed` draws them per run.
+    means : array_like of float, shape (k,), (runs, k) or (segments, k)
+        True arm values, the same for every run, one row per run, or one row
+        per segment with ``change_points``. ``None`` with :meth:`testbed`
+        draws them per run from ``N(mean_offset, mean_std^2)``.
     reward_std : float
         Standard deviation of the reward noise, > 0.
-    drift_std : float
-        Standard deviation of each true value's Gaussian random walk per step;
-        0 for a stationary problem (Sutton & Barto exercise 2.5 uses 0.01 with
-        all means starting at 0).
+    {common}
+    mean_offset, mean_std : float
+        The normal prior of drawn means (Gaussian problems have no ``low``/``high``).
 
     Examples
     --------
@@ -125,53 +145,38 @@ class GaussianBandit:
     num_arms: int = field(default=0, compare=False)
     mean_offset: float = 0.0
     mean_std: float = 1.0
+    change_points: np.ndarray | None = None
+    change_rate: float = 0.0
 
-    #: the arm family: what agents that depend on the reward distribution read
     family: ClassVar[str] = "gaussian"
+    _REWARD: ClassVar[int] = REWARD_GAUSSIAN
 
     def __post_init__(self):
-        object.__setattr__(
-            self, "reward_std", check_real("reward_std", self.reward_std, low=0.0, low_open=True)
-        )
-        object.__setattr__(self, "drift_std", check_real("drift_std", self.drift_std, low=0.0))
+        std = check_real("reward_std", self.reward_std, low=0.0, low_open=True)
+        object.__setattr__(self, "reward_std", std)
+        self._setup()
+
+    def _check_prior(self):
         object.__setattr__(self, "mean_offset", check_real("mean_offset", self.mean_offset))
         object.__setattr__(self, "mean_std", check_real("mean_std", self.mean_std, low=0.0))
-        if self.means is None:
-            check_int("num_arms", self.num_arms, low=1)
-            return
-        means = check_array("means", self.means, ndim=(1, 2))
-        if means.size == 0:
-            raise ValueError(
-                f"means must have at least one arm and one row, got shape {means.shape}"
-            )
-        object.__setattr__(self, "means", _readonly(means))
-        object.__setattr__(self, "num_arms", int(means.shape[-1]))
 
     @classmethod
     def testbed(
-        cls,
-        num_arms: int = 10,
-        mean_offset: float = 0.0,
-        mean_std: float = 1.0,
-        reward_std: float = 1.0,
-        drift_std: float = 0.0,
-    ) -> GaussianBandit:
+        cls, num_arms: int = 10, mean_offset: float = 0.0, mean_std: float = 1.0,
+        reward_std: float = 1.0, drift_std: float = 0.0, *, change_points=None,
+        change_rate: float = 0.0,
+    ) -> GaussianBandit:  # fmt: skip
         """Sutton & Barto's k-armed testbed: true means ~ N(mean_offset, mean_std^2) per run."""
-        num_arms = check_int("num_arms", num_arms, low=1, high=2**31 - 1)
-        return cls(
-            None,
-            reward_std=reward_std,
-            drift_std=drift_std,
-            num_arms=num_arms,
-            mean_offset=mean_offset,
-            mean_std=mean_std,
-        )
+        return cls._drawn(
+            num_arms, reward_std=reward_std, drift_std=drift_std, mean_offset=mean_offset,
+            mean_std=mean_std, change_points=change_points, change_rate=change_rate,
+        )  # fmt: skip
 
-    def _codes(self):
-        params = (self.mean_offset, self.mean_std, self.reward_std)
-        if self.means is None:
-            return REWARD_GAUSSIAN, MEANS_NORMAL, np.zeros((1, self.num_arms)), params
-        return REWARD_GAUSSIAN, MEANS_GIVEN, np.atleast_2d(self.means), params
+    def _spread(self):
+        return self.reward_std
+
+    def _prior_codes(self):
+        return MEANS_NORMAL, self.mean_offset, self.mean_std
 
     def __repr__(self) -> str:
         if self.means is None:
@@ -181,7 +186,181 @@ class GaussianBandit:
             )
         else:
             what = f"means={self.means.tolist()}"
-        return f"GaussianBandit({what}, reward_std={self.reward_std}, drift_std={self.drift_std})"
+        extras = self._extras().replace(", drift_std", f", reward_std={self.reward_std}, drift_std")
+        return f"GaussianBandit({what}{extras})"
 
 
-BanditProblem = BernoulliBandit | GaussianBandit
+@_doc
+@dataclass(frozen=True, eq=False, repr=False)
+class PoissonBandit(BanditProblem):
+    """Arms pay Poisson counts: ``P(R = n) = exp(-mu) mu^n / n!`` with mean ``means[a]``.
+
+    Rewards are exact Poisson draws (:func:`fastrl.rng.poisson`: inversion
+    below a mean of 10, Hormann's PTRS rejection method above), as float64.
+
+    Parameters
+    ----------
+    means : array_like of float, shape (k,), (runs, k) or (segments, k)
+        Arm means, >= 0. ``None`` with :meth:`random` draws them per run.
+    {common}
+    low, high : float
+        The uniform prior ``[low, high)`` of drawn means, ``0 <= low <= high``.
+
+    Examples
+    --------
+    >>> PoissonBandit([1.0, 2.0, 3.0]).family
+    'poisson'
+    """
+
+    means: np.ndarray | None
+    drift_std: float = 0.0
+    num_arms: int = field(default=0, compare=False)
+    low: float = 0.0
+    high: float = 1.0
+    change_points: np.ndarray | None = None
+    change_rate: float = 0.0
+
+    family: ClassVar[str] = "poisson"
+    _REWARD: ClassVar[int] = REWARD_POISSON
+    reward_range: ClassVar[tuple[float, float]] = (0.0, math.inf)
+
+    def __post_init__(self):
+        self._setup()
+
+    @classmethod
+    def random(
+        cls, num_arms: int, low: float, high: float, *, drift_std: float = 0.0,
+        change_points=None, change_rate: float = 0.0,
+    ) -> PoissonBandit:  # fmt: skip
+        """Per-run means drawn uniformly from ``[low, high)``."""
+        return cls._drawn(
+            num_arms, drift_std=drift_std, low=low, high=high, change_points=change_points,
+            change_rate=change_rate,
+        )  # fmt: skip
+
+
+@_doc
+@dataclass(frozen=True, eq=False, repr=False)
+class ExponentialBandit(BanditProblem):
+    """Arms pay exponential rewards with mean ``means[a]``: density ``exp(-r / mu) / mu``.
+
+    A reward is ``mu * E`` with ``E = -log(U)`` the standard exponential of
+    :func:`fastrl.rng.exponential` (inversion).
+
+    Parameters
+    ----------
+    means : array_like of float, shape (k,), (runs, k) or (segments, k)
+        Arm means, > 0. ``None`` with :meth:`random` draws them per run.
+    {common}
+    low, high : float
+        The uniform prior ``[low, high)`` of drawn means, ``0 < low <= high``.
+
+    Examples
+    --------
+    >>> ExponentialBandit.random(4, low=0.5, high=2.0).num_arms
+    4
+    """
+
+    means: np.ndarray | None
+    drift_std: float = 0.0
+    num_arms: int = field(default=0, compare=False)
+    low: float = 0.5
+    high: float = 1.5
+    change_points: np.ndarray | None = None
+    change_rate: float = 0.0
+
+    family: ClassVar[str] = "exponential"
+    _REWARD: ClassVar[int] = REWARD_EXPONENTIAL
+    reward_range: ClassVar[tuple[float, float]] = (0.0, math.inf)
+
+    def __post_init__(self):
+        self._setup()
+
+    def _check_mean_values(self, name, arr):
+        if arr.min() <= 0.0:
+            raise ValueError(f"{name} must be > 0, got values from {arr.min()} to {arr.max()}")
+
+    def _check_prior(self):
+        check_real("low", self.low, low=0.0, low_open=True)
+        super()._check_prior()
+
+    @classmethod
+    def random(
+        cls, num_arms: int, low: float, high: float, *, drift_std: float = 0.0,
+        change_points=None, change_rate: float = 0.0,
+    ) -> ExponentialBandit:  # fmt: skip
+        """Per-run means drawn uniformly from ``[low, high)``."""
+        return cls._drawn(
+            num_arms, drift_std=drift_std, low=low, high=high, change_points=change_points,
+            change_rate=change_rate,
+        )  # fmt: skip
+
+
+@_doc
+@dataclass(frozen=True, eq=False, repr=False)
+class BetaBandit(BanditProblem):
+    """Arms pay rewards in [0, 1] drawn from ``Beta(kappa mu, kappa (1 - mu))``, mean ``mu``.
+
+    ``mu = means[a]`` and ``kappa = concentration``: the variance is
+    ``mu (1 - mu) / (kappa + 1)``, so a small concentration approaches
+    Bernoulli rewards and a large one the constant ``mu``; ``kappa = 2`` with
+    ``mu = 0.5`` is the uniform distribution. A mean of exactly 0 or 1 pays
+    that value. Rewards are exact Beta draws (:func:`fastrl.rng.beta`).
+
+    Parameters
+    ----------
+    means : array_like of float, shape (k,), (runs, k) or (segments, k)
+        Arm means in [0, 1]. ``None`` with :meth:`random` draws them per run.
+    concentration : float
+        The precision ``kappa = a + b`` of the Beta distributions, > 0.
+    {common}
+    low, high : float
+        The uniform prior ``[low, high)`` of drawn means, within [0, 1].
+
+    Examples
+    --------
+    >>> BetaBandit([0.2, 0.6], concentration=5.0).reward_range
+    (0.0, 1.0)
+    """
+
+    means: np.ndarray | None
+    concentration: float = 2.0
+    drift_std: float = 0.0
+    num_arms: int = field(default=0, compare=False)
+    low: float = 0.0
+    high: float = 1.0
+    change_points: np.ndarray | None = None
+    change_rate: float = 0.0
+
+    family: ClassVar[str] = "beta"
+    _REWARD: ClassVar[int] = REWARD_BETA
+    reward_range: ClassVar[tuple[float, float]] = (0.0, 1.0)
+
+    def __post_init__(self):
+        kappa = check_real("concentration", self.concentration, low=0.0, low_open=True)
+        object.__setattr__(self, "concentration", kappa)
+        self._setup()
+
+    def _spread(self):
+        return self.concentration
+
+    @classmethod
+    def random(
+        cls, num_arms: int, concentration: float = 2.0, *, low: float = 0.0, high: float = 1.0,
+        drift_std: float = 0.0, change_points=None, change_rate: float = 0.0,
+    ) -> BetaBandit:  # fmt: skip
+        """Per-run means drawn uniformly from ``[low, high)``."""
+        return cls._drawn(
+            num_arms, concentration=concentration, drift_std=drift_std, low=low, high=high,
+            change_points=change_points, change_rate=change_rate,
+        )  # fmt: skip
+
+    def _extras(self) -> str:
+        return f", concentration={self.concentration}" + super()._extras()
+
+
+#: every problem class, by family
+PROBLEMS: dict[str, type[BanditProblem]] = {
+    cls.family: cls
+    for cls in (BernoulliBandit, GaussianBandit, PoissonBandit, ExponentialBandit, BetaBandit)
+}

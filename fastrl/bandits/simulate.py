@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from fastrl._progress import Progress
 from fastrl.bandits._driver import NUM_METRICS
 from fastrl.bandits._engine import compile_agent, run_kernel
 from fastrl.bandits.agents import Agent
-from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
+from fastrl.bandits.problems import BanditProblem
 from fastrl.rng import check_seed, stream_roots
 from fastrl.stats import Accumulator
 from fastrl.validation import check_bool, check_int
@@ -19,6 +20,10 @@ from fastrl.validation import check_bool, check_int
 __all__ = ["BanditResult", "simulate"]
 
 _METRICS = ("mean_reward", "optimal_action", "regret")
+#: the curves ``to_frame`` can write: the three streamed ones and regret / log t
+METRICS = (*_METRICS, "regret_over_log_t")
+#: the quantiles of the final regret in ``Comparison.summary``
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +48,13 @@ class BanditResult:
         Per-run actions, only with ``record_runs=True``.
     rewards : ndarray of float64, shape (runs, steps), or None
         Per-run rewards, only with ``record_runs=True``.
+    pulls, pulls_se : ndarray, shape (k,), or None
+        Pulls of each arm over a run (they sum to ``steps``), averaged over
+        runs, and their standard errors.
+    final_regret : ndarray of float64, shape (runs,), or None
+        Each run's cumulative regret at the horizon (its distribution across
+        runs: :meth:`final_regret_quantiles`). ``fastrl.sweep`` results leave
+        these diagnostics ``None``.
     """
 
     mean_reward: np.ndarray
@@ -60,11 +72,40 @@ class BanditResult:
     problem: object
     actions: np.ndarray | None = None
     rewards: np.ndarray | None = None
+    pulls: np.ndarray | None = None
+    pulls_se: np.ndarray | None = None
+    final_regret: np.ndarray | None = None
 
-    def to_frame(self):
-        """Long-format :class:`pandas.DataFrame` with columns step, metric, mean, se."""
+    @property
+    def regret_over_log_t(self) -> np.ndarray:
+        """``regret[t] / log t`` at ``t = 1 .. steps``; NaN at ``t = 1`` (``log 1 = 0``).
+
+        The quantity Lai & Robbins bound from below (:meth:`BanditProblem.lai_robbins`):
+        it levels off for an agent with logarithmic regret.
+        """
+        return self.regret / _log_t(self.steps)
+
+    @property
+    def regret_over_log_t_se(self) -> np.ndarray:
+        """Standard error of :attr:`regret_over_log_t` (NaN at ``t = 1``)."""
+        return self.regret_se / _log_t(self.steps)
+
+    def final_regret_quantiles(self, q=QUANTILES) -> np.ndarray:
+        """Quantiles ``q`` of the final regret across runs (``numpy.quantile``, linear);
+        NaN where the result has no per-run final regrets."""
+        q = np.asarray(q, dtype=np.float64)
+        if self.final_regret is None:
+            return np.full(q.shape, np.nan)
+        return np.quantile(self.final_regret, q)
+
+    def to_frame(self, metrics=_METRICS):
+        """Long-format :class:`pandas.DataFrame` with columns step, metric, mean, se.
+
+        ``metrics`` are names of :data:`METRICS` (default: the three streamed curves).
+        """
         import pandas as pd
 
+        metrics = _check_metrics(metrics)
         steps = np.arange(1, self.steps + 1)
         parts = [
             pd.DataFrame(
@@ -75,14 +116,32 @@ class BanditResult:
                     "se": getattr(self, name + "_se"),
                 }
             )
-            for name in _METRICS
+            for name in metrics
         ]
         return pd.concat(parts, ignore_index=True)
 
 
+def _log_t(steps: int) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        log_t = np.log(np.arange(1, steps + 1, dtype=np.float64))
+    log_t[0] = np.nan
+    return log_t
+
+
+def _check_metrics(metrics) -> tuple[str, ...]:
+    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    for name in metrics:
+        if name not in METRICS:
+            raise ValueError(f"metrics must be names of {METRICS}, got {name!r}")
+    return metrics
+
+
 def _check_problem_agent(problem, agent):
-    if not isinstance(problem, BernoulliBandit | GaussianBandit):
-        raise TypeError(f"problem must be a BernoulliBandit or GaussianBandit, got {problem!r}")
+    if not isinstance(problem, BanditProblem):
+        raise TypeError(
+            "problem must be a bandit problem (BernoulliBandit, GaussianBandit, PoissonBandit, "
+            f"ExponentialBandit, BetaBandit), got {problem!r}"
+        )
     if not isinstance(agent, Agent):
         raise TypeError(
             "agent must be a fastrl.bandits.Agent (a built-in such as EpsilonGreedy, or a "
@@ -91,7 +150,7 @@ def _check_problem_agent(problem, agent):
 
 
 def simulate(
-    problem: BernoulliBandit | GaussianBandit,
+    problem: BanditProblem,
     agent: Agent,
     *,
     runs: int,
@@ -105,12 +164,13 @@ def simulate(
 
     Problem, agent and statistics are fused in one numba pass per block of
     runs. Run ``i`` depends only on ``seed`` and ``i``: not on the thread count,
-    the batch size or the chunking. Memory is ``O(steps)`` for the curves;
-    ``record_runs=True`` adds ``O(runs x steps)`` per-run traces.
+    the batch size or the chunking. Memory is ``O(steps + k)`` for the curves
+    and pull counts and ``O(runs)`` for the final regrets; ``record_runs=True``
+    adds ``O(runs x steps)`` per-run traces.
 
     Parameters
     ----------
-    problem : BernoulliBandit or GaussianBandit
+    problem : BernoulliBandit, GaussianBandit, PoissonBandit, ExponentialBandit or BetaBandit
     agent : Agent
         A built-in agent (``EpsilonGreedy``, ``Softmax``, ``UCB``, ``GradientBandit``,
         ``ThompsonSampling``) or one of your own (see :class:`fastrl.bandits.Agent`).
@@ -168,28 +228,41 @@ def _simulate(
         np.zeros((runs, steps), dtype=np.int64) if record_runs else np.zeros((0, 0), dtype=np.int64)
     )
     rewards = np.zeros((runs, steps)) if record_runs else np.zeros((0, 0))
+    k = problem.num_arms
     curves = Accumulator(NUM_METRICS, steps)
     per_run = Accumulator(1, 1)
-    bytes_per_block = 2 * 8 * NUM_METRICS * steps
+    pulls = Accumulator(1, k)
+    final_regret = np.empty(runs)
+    bytes_per_block = 2 * 8 * (NUM_METRICS * steps + k + 1)
     with Progress(runs, progress) as bar:
         for start, count in chunk_runs(runs, bytes_per_block, block_size, chunk_blocks):
-            counts, block_mean, block_m2, run_mean, run_m2 = _run_blocks(
+            out = _run_chunk(
                 plan, roots, start, count, steps, block_size, record_runs, actions, rewards
             )
-            curves.add_blocks(counts, block_mean, block_m2)
-            per_run.add_blocks(counts, run_mean, run_m2)
+            curves.add_blocks(out.counts, out.block_mean, out.block_m2)
+            per_run.add_blocks(out.counts, out.run_mean, out.run_m2)
+            pulls.add_blocks(out.counts, out.pulls_mean, out.pulls_m2)
+            final_regret[start : start + count] = out.final_regret
             bar.update(count)
     return bandit_result(
         curves, per_run, runs, steps, seed, agent, problem,
-        actions if record_runs else None, rewards if record_runs else None,
+        actions if record_runs else None, rewards if record_runs else None, pulls, final_regret,
     )  # fmt: skip
 
 
-def bandit_result(curves, per_run, runs, steps, seed, agent, problem, actions=None, rewards=None):
+def bandit_result(
+    curves, per_run, runs, steps, seed, agent, problem, actions=None, rewards=None, pulls=None,
+    final_regret=None,
+):  # fmt: skip
     """The result of merged per-block statistics: ``curves`` (the three per-step
-    metrics) and ``per_run`` (each run's average reward) are ``Accumulator``s.
-    ``simulate`` and ``fastrl.sweep`` both build their results here."""
+    metrics), ``per_run`` (each run's average reward) and ``pulls`` (each run's
+    pulls per arm, optional) are ``Accumulator``s; ``final_regret`` the runs'
+    final regrets. ``simulate`` and ``fastrl.sweep`` both build their results here."""
     mean, se = curves.mean(), curves.sem()
+    if pulls is not None:
+        pulls_mean, pulls_se = pulls.mean()[0], pulls.sem()[0]
+    else:
+        pulls_mean = pulls_se = None
     return BanditResult(
         mean_reward=mean[0],
         mean_reward_se=se[0],
@@ -206,6 +279,9 @@ def bandit_result(curves, per_run, runs, steps, seed, agent, problem, actions=No
         problem=problem,
         actions=actions,
         rewards=rewards,
+        pulls=pulls_mean,
+        pulls_se=pulls_se,
+        final_regret=final_regret,
     )
 
 
@@ -216,27 +292,51 @@ def _plan(problem, agent, runs: int, steps: int):
     (:meth:`Agent.with_horizon`).
     """
     agent = agent.with_horizon(steps)
-    reward_code, means_code, means_in, params = problem._codes()
-    # A writable copy: the problem's arrays are read-only, and numba compiles a
+    # Writable copies: the problem's arrays are read-only, and numba compiles a
     # separate specialization of the kernel for read-only arrays (K5).
-    means_in = np.array(means_in, dtype=np.float64, order="C")
-    if means_in.shape[0] > 1 and means_in.shape[0] != runs:
+    spec = problem.kernel_spec()
+    means_in = spec.means_in
+    if not spec.piecewise and means_in.shape[0] > 1 and means_in.shape[0] != runs:
         raise ValueError(
             f"runs must equal the number of per-run rows of the problem "
             f"({means_in.shape[0]}), got {runs}"
         )
     two_arms = means_in.shape[1] == 2 and not problem.drift_std > 0.0
-    module, p = compile_agent(agent, problem, int(reward_code), bool(two_arms))
-    args = (means_code, means_in, np.asarray(params, dtype=np.float64), problem.drift_std)
+    module, p = compile_agent(
+        agent, problem, int(spec.reward_code), bool(two_arms), bool(spec.piecewise)
+    )
+    args = (spec.means_code, means_in, spec.params, problem.drift_std, spec.change_points)
     return module, args, p, agent
 
 
+class Chunk(NamedTuple):
+    """The per-block statistics of one chunk of runs (see :func:`_run_chunk`)."""
+
+    counts: np.ndarray
+    block_mean: np.ndarray
+    block_m2: np.ndarray
+    run_mean: np.ndarray
+    run_m2: np.ndarray
+    pulls_mean: np.ndarray
+    pulls_m2: np.ndarray
+    final_regret: np.ndarray
+
+
 def _run_blocks(plan, roots, start, count, steps, block_size, record_runs, actions, rewards):
+    """The first five fields of :func:`_run_chunk` (what ``fastrl.sweep`` merges)."""
+    return _run_chunk(plan, roots, start, count, steps, block_size, record_runs, actions, rewards)[
+        :5
+    ]
+
+
+def _run_chunk(plan, roots, start, count, steps, block_size, record_runs, actions, rewards):
     """Simulate runs ``start .. start + count - 1`` (``start`` a multiple of ``block_size``).
 
-    Returns the per-block statistics of the chunk, in block order:
-    ``counts[B]``, ``block_mean``/``block_m2[NUM_METRICS, B, steps]`` and
-    ``run_mean``/``run_m2[1, B, 1]`` (each run's average reward). Block ``b``'s
+    Returns the :class:`Chunk` of per-block statistics, in block order:
+    ``counts[B]``, ``block_mean``/``block_m2[NUM_METRICS, B, steps]``,
+    ``run_mean``/``run_m2[1, B, 1]`` (each run's average reward),
+    ``pulls_mean``/``pulls_m2[1, B, k]`` (each run's pulls per arm) and
+    ``final_regret[count]`` (each run's, in run order). Block ``b``'s
     numbers depend only on its runs, so any chunking gives the same blocks, and
     merging them in block order gives the same result (``fastrl.sweep`` relies on it).
     Raises ValueError naming the agent if it selected an arm outside ``[0, k)``.
@@ -248,11 +348,15 @@ def _run_blocks(plan, roots, start, count, steps, block_size, record_runs, actio
     block_m2 = np.zeros((NUM_METRICS, nb, steps))
     run_mean = np.zeros((1, nb, 1))
     run_m2 = np.zeros((1, nb, 1))
+    k = problem_args[1].shape[1]
+    pulls_mean = np.zeros((1, nb, k))
+    pulls_m2 = np.zeros((1, nb, k))
+    final_regret = np.zeros(count)
     bad = np.full((nb, 3), -1, dtype=np.int64)
     args = (*problem_args, p, roots, start, count, steps, block_size, block_mean, block_m2,
-            run_mean, run_m2, record_runs, actions, rewards, bad)  # fmt: skip
-    k = problem_args[1].shape[1]
-    run_kernel(agent, module, p, k, args)
+            run_mean, run_m2, pulls_mean, pulls_m2, final_regret, record_runs, actions, rewards,
+            bad)  # fmt: skip
+    run_kernel(agent, module, p, k, nb, args)
     wrong = np.flatnonzero(bad[:, 0] >= 0)
     if wrong.size:
         i, t, a = bad[wrong[0]]
@@ -260,4 +364,4 @@ def _run_blocks(plan, roots, start, count, steps, block_size, record_runs, actio
             f"agent {type(agent).__name__}: select() returned arm {a} at step {t} of run {i}; "
             f"arms are 0 .. {k - 1}"
         )
-    return counts, block_mean, block_m2, run_mean, run_m2
+    return Chunk(counts, block_mean, block_m2, run_mean, run_m2, pulls_mean, pulls_m2, final_regret)

@@ -11,9 +11,10 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from fastrl import rng
-from fastrl.bandits.problems import BernoulliBandit, GaussianBandit
+from fastrl.bandits.problems import BanditProblem, GaussianBandit
 from fastrl.gym import _common
-from fastrl.gym._kernels import MODE_DISABLED, _reset_bandit, _step_bandit
+from fastrl.gym._bandit_kernels import _reset_bandit, _step_bandit
+from fastrl.gym._kernels import MODE_DISABLED
 from fastrl.validation import check_int
 
 __all__ = ["BanditEnv", "BanditVectorEnv", "DEFAULT_EPISODE_STEPS"]
@@ -26,12 +27,14 @@ class _BanditState:
     """Problem parameters and per-environment state shared by both classes."""
 
     def _setup(self, problem, num_envs: int, max_episode_steps):
-        if not isinstance(problem, BernoulliBandit | GaussianBandit):
+        if not isinstance(problem, BanditProblem):
             raise TypeError(
-                f"problem must be a BernoulliBandit or GaussianBandit, got {type(problem).__name__}"
+                "problem must be a fastrl bandit problem (BernoulliBandit, GaussianBandit, "
+                f"PoissonBandit, ExponentialBandit, BetaBandit), got {type(problem).__name__}"
             )
-        reward_code, means_code, means_in, (loc, scale, reward_std) = problem._codes()
-        if means_in.shape[0] > 1 and means_in.shape[0] != num_envs:
+        spec = problem.kernel_spec()
+        means_in = spec.means_in
+        if not spec.piecewise and means_in.shape[0] > 1 and means_in.shape[0] != num_envs:
             raise ValueError(
                 f"problem has {means_in.shape[0]} rows of arm values; it needs "
                 f"num_envs={means_in.shape[0]}, got {num_envs}"
@@ -41,12 +44,16 @@ class _BanditState:
         limit = DEFAULT_EPISODE_STEPS if max_episode_steps is None else max_episode_steps
         self._limit = _common.episode_limit(limit, None)
         self.max_episode_steps = self._limit
-        self._params = (
-            reward_code, means_code, _common.readonly(np.array(means_in, dtype=np.float64)),
-            float(loc), float(scale), float(reward_std), float(problem.drift_std),
+        self._problem_args = (
+            spec.means_code, _common.readonly(means_in), _common.readonly(spec.params),
+            _common.readonly(spec.change_points), bool(spec.piecewise),
         )  # fmt: skip
+        self._reward_code = int(spec.reward_code)
+        self._drift_std = float(problem.drift_std)
         self._stream_keys = np.zeros((rng.NUM_STREAMS, num_envs), dtype=np.uint64)
         self._means = np.zeros((num_envs, self.num_arms))
+        self._seg = np.zeros(num_envs, dtype=np.int64)
+        self._change_at = np.zeros(num_envs, dtype=np.int64)
         self._t = np.zeros(num_envs, dtype=np.int64)
         self._ep_len = np.zeros(num_envs, dtype=np.int64)
         self._needs_reset = np.zeros(num_envs, dtype=np.bool_)
@@ -56,23 +63,24 @@ class _BanditState:
         self._t[idx] = 0
 
     def _reset_kernel(self, mask):
-        _, means_code, means_in, loc, scale, _, _ = self._params
         _reset_bandit(
-            means_code, means_in, loc, scale, self._stream_keys[rng.STREAM_PROBLEM],
-            self._means, self._ep_len, self._needs_reset, mask,
+            *self._problem_args, self._stream_keys[rng.STREAM_PROBLEM], self._means, self._seg,
+            self._change_at, self._ep_len, self._needs_reset, mask,
         )  # fmt: skip
 
     def _step_kernel(self, actions, mode, rew, trunc):
         keys = self._stream_keys
+        means_code, means_in, params, change_points, piecewise = self._problem_args
         _step_bandit(
-            *self._params, keys[rng.STREAM_PROBLEM], keys[rng.STREAM_ENV], keys[rng.STREAM_EXTRA],
-            self._means, self._t, self._ep_len, self._needs_reset, actions, self._limit, mode,
-            rew, trunc,
+            self._reward_code, means_code, means_in, params, self._drift_std, change_points,
+            piecewise, keys[rng.STREAM_PROBLEM], keys[rng.STREAM_ENV], keys[rng.STREAM_EXTRA],
+            self._means, self._seg, self._change_at, self._t, self._ep_len, self._needs_reset,
+            actions, self._limit, mode, rew, trunc,
         )  # fmt: skip
 
     @property
     def means(self) -> np.ndarray:
-        """Current true arm values, float64 of shape ``(num_envs, k)`` (a copy)."""
+        """Current true arm values (the current segment's), float64 ``(num_envs, k)``, a copy."""
         return self._means.copy()
 
 
@@ -80,11 +88,13 @@ class BanditEnv(_BanditState, gym.Env):
     """A k-armed bandit: every step pulls one arm and pays a reward.
 
     ## Description
-    Rewards follow the fastrl problem (Bernoulli or Gaussian arms, optional
-    drift). Arm values drawn by the problem (``BernoulliBandit.random``,
-    ``GaussianBandit.testbed``) are drawn from the problem stream of the seed
-    given to ``reset``, and every episode of that seed starts from the same
-    values; the drift and the reward draws continue across episodes.
+    Rewards follow the fastrl problem (Bernoulli, Gaussian, Poisson,
+    exponential or Beta arms; optional drift or change points). Arm values
+    drawn by the problem (``random``, ``GaussianBandit.testbed``) are drawn
+    from the problem stream of the seed given to ``reset``, and every episode
+    of that seed starts from the same values; the drift and the reward draws
+    continue across episodes. Change points count the steps of an episode, so
+    each episode replays the same piecewise problem.
 
     ## Action Space
     ``Discrete(k)``: the arm.
@@ -94,14 +104,17 @@ class BanditEnv(_BanditState, gym.Env):
 
     ## Rewards
     Bernoulli: 1 with the arm's probability, else 0. Gaussian: the arm's
-    mean plus ``reward_std`` times a standard normal. ``info`` is empty.
+    mean plus ``reward_std`` times a standard normal. Poisson, exponential,
+    Beta: a draw of that family with the arm's mean (see the problem
+    classes). ``info`` is empty.
 
     ## Episode End
     Never terminated; truncated after ``max_episode_steps`` pulls.
 
     ## Arguments
-    problem : BernoulliBandit or GaussianBandit
-        One row of arm values (or drawn values).
+    problem : BanditProblem
+        Any fastrl bandit problem with one row of arm values, drawn values, or
+        one row per segment of a piecewise problem.
     max_episode_steps : int or None
         Default :data:`DEFAULT_EPISODE_STEPS`.
     render_mode : "ansi" or None

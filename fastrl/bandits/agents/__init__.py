@@ -9,11 +9,19 @@ loop in ``tests/reference.py`` and one line here.
 from __future__ import annotations
 
 from fastrl.bandits.agents._base import Agent
+from fastrl.bandits.agents.bayes_ucb import BayesUCB
+from fastrl.bandits.agents.discounted_ucb import DiscountedUCB
 from fastrl.bandits.agents.epsilon_greedy import EpsilonGreedy
+from fastrl.bandits.agents.explore_then_commit import ExploreThenCommit
 from fastrl.bandits.agents.gradient import GradientBandit
+from fastrl.bandits.agents.kl_ucb import KLUCB, KLUCBPlus
+from fastrl.bandits.agents.moss import MOSS, MOSSAnytime
+from fastrl.bandits.agents.sliding_window_ucb import SlidingWindowUCB
 from fastrl.bandits.agents.softmax import Softmax
 from fastrl.bandits.agents.thompson import ThompsonSampling
 from fastrl.bandits.agents.ucb import UCB
+from fastrl.bandits.agents.ucb1_tuned import UCB1Tuned
+from fastrl.bandits.agents.ucb_v import UCBV
 
 __all__ = [
     "Agent",
@@ -25,6 +33,16 @@ __all__ = [
     "UCB",
     "GradientBandit",
     "ThompsonSampling",
+    "SlidingWindowUCB",
+    "MOSS",
+    "MOSSAnytime",
+    "UCBV",
+    "UCB1Tuned",
+    "ExploreThenCommit",
+    "DiscountedUCB",
+    "KLUCB",
+    "KLUCBPlus",
+    "BayesUCB",
 ]
 
 #: name -> config class of every built-in agent
@@ -34,6 +52,16 @@ AGENTS: dict[str, type[Agent]] = {
     "ucb": UCB,
     "gradient": GradientBandit,
     "thompson": ThompsonSampling,
+    "sw-ucb": SlidingWindowUCB,
+    "moss": MOSS,
+    "moss-anytime": MOSSAnytime,
+    "ucb-v": UCBV,
+    "ucb1-tuned": UCB1Tuned,
+    "etc": ExploreThenCommit,
+    "discounted-ucb": DiscountedUCB,
+    "kl-ucb": KLUCB,
+    "kl-ucb-plus": KLUCBPlus,
+    "bayes-ucb": BayesUCB,
 }
 
 #: other names the command line accepts -> a name of :data:`AGENTS`
@@ -42,6 +70,8 @@ ALIASES: dict[str, str] = {
     "greedy": "epsilon-greedy",
     "boltzmann": "softmax",
     "reinforcement-comparison": "gradient",
+    "klucb": "kl-ucb",
+    "klucb-plus": "kl-ucb-plus",
 }
 
 BanditAgent = Agent

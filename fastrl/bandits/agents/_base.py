@@ -31,6 +31,10 @@ class Agent:
         scratch space that is not reset between runs.
     ``scalars`` : dict, class attribute
         Its per-run scalars, the same way: ``st.<name>[j]``, shape ``(rows,)``.
+    ``buffers`` : dict, class attribute, optional
+        Per-run arrays whose length is a parameter: name -> ``(field, init)``
+        where ``field`` names an integer field of :meth:`params` (e.g. a
+        sliding window's length); ``st.<name>[j, i]``, shape ``(rows, length)``.
     ``select(p, st, j, key, t) -> int`` : static method
         The arm to play at step ``t`` (0-based) of the run in row ``j``.
     ``update(p, st, j, a, r, key, t) -> None`` : static method
@@ -77,15 +81,25 @@ class Agent:
 
     arrays: ClassVar[dict[str, float | str | None]] = {}
     scalars: ClassVar[dict[str, float | str | None]] = {}
+    buffers: ClassVar[dict[str, tuple[str, float | str | None]]] = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         names = set()
-        for kind in ("arrays", "scalars"):
+        if not isinstance(cls.buffers, dict) or not all(
+            isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str)
+            for v in cls.buffers.values()
+        ):
+            raise TypeError(
+                f"{cls.__name__}.buffers must be a dict name -> (length field, initial value)"
+            )
+        for kind in ("arrays", "scalars", "buffers"):
             decl = getattr(cls, kind)
             if not isinstance(decl, dict):
                 raise TypeError(f"{cls.__name__}.{kind} must be a dict name -> initial value")
             for name, init in decl.items():
+                if kind == "buffers":
+                    init = init[1]
                 if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
                     raise TypeError(f"{cls.__name__}.{kind}: {name!r} is not a valid name")
                 if name in names:
