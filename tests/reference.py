@@ -372,4 +372,5 @@ def assert_matches(problem, agent, *, seed: int, runs: int = 3, steps: int = 200
 
 import reference_idx  # noqa: E402,F401
 import reference_kl  # noqa: E402,F401
+import reference_ts  # noqa: E402,F401
 import reference_window  # noqa: E402,F401  (registers its agents)
