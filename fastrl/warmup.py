@@ -51,6 +51,10 @@ def warmup(verbose: bool = False) -> float:
     )
     for problem in problems:
         for agent in agents:
+            try:
+                agent.check_problem(problem)
+            except ValueError:  # e.g. EXP3 needs rewards in [0, 1]
+                continue
             say(f"simulate: {type(agent).__name__} on {type(problem).__name__}")
             simulate(problem, agent, runs=2, steps=2)
     mdp = frozen_lake()

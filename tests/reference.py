@@ -296,9 +296,14 @@ class _Thompson(ReferenceAgent):
         k, n, s, agent = self.k, self.n, self.s, self.agent
         sub = u64(rng.mix64(u64(rng.random_u64(self.key, address(t, SLOT_SAMPLE)))))
         if self.bernoulli:
-            samples = [
-                float(rng.beta(sub, u64(b), 1.0 + s[b], 1.0 + n[b] - s[b])) for b in range(k)
-            ]
+            # Beta(1 + successes, 1 + failures) by beta_mt, with the Marsaglia-Tsang
+            # constants of its two shapes
+            samples = []
+            for b in range(k):
+                ax, ay = 1.0 + s[b], 1.0 + (n[b] - s[b])
+                dx, cx = rng.gamma_constants(ax)
+                dy, cy = rng.gamma_constants(ay)
+                samples.append(float(rng.beta_mt(sub, u64(b), ax, ay, dx, cx, dy, cy)))
         else:
             prior_prec = 1.0 / (agent.prior_std * agent.prior_std)
             noise_prec = 1.0 / (self.reward_std * self.reward_std)
@@ -368,4 +373,5 @@ def assert_matches(problem, agent, *, seed: int, runs: int = 3, steps: int = 200
 
 import reference_idx  # noqa: E402,F401
 import reference_kl  # noqa: E402,F401
+import reference_ts  # noqa: E402,F401
 import reference_window  # noqa: E402,F401  (registers its agents)

@@ -8,12 +8,15 @@ import numpy as np
 from hypothesis import strategies as st
 
 from fastrl.bandits import (
+    EXP3,
+    EXP3IX,
     KLUCB,
     MOSS,
     UCB,
     UCBV,
     BayesUCB,
     BernoulliBandit,
+    DiscountedThompsonSampling,
     DiscountedUCB,
     EpsilonGreedy,
     ExploreThenCommit,
@@ -93,6 +96,16 @@ AGENT_FIELDS = {
         prior_mean=reals(-10.0, 10.0),
         prior_std=positive(100.0),
     ),
+    # issue 12, Thompson and exponential weights (tests/test_bandits_ts.py)
+    DiscountedThompsonSampling: dict(
+        gamma=reals(1e-3, 1.0), alpha0=positive(10.0), beta0=positive(10.0)
+    ),
+    EXP3: dict(gamma=st.none() | reals(1e-3, 1.0), horizon=st.none() | st.integers(1, 10**6)),
+    EXP3IX: dict(
+        eta=st.none() | positive(10.0),
+        gamma=st.none() | reals(0.0, 1.0),
+        horizon=st.none() | st.integers(1, 10**6),
+    ),
 }
 _missing = [name for name, cls in AGENTS.items() if cls not in AGENT_FIELDS]
 assert not _missing, f"no hypothesis strategy for the registered agents {_missing}"
@@ -137,7 +150,12 @@ def configs(draw):
     runs = draw(st.integers(1, 5))
     steps = draw(st.integers(1, 8))
     seed = draw(st.integers(0, 2**64))
-    return draw(problems(runs)), draw(agents), runs, steps, seed
+    problem, agent = draw(problems(runs)), draw(agents)
+    try:
+        agent.check_problem(problem)
+    except ValueError:  # e.g. EXP3 on Gaussian arms: play Bernoulli arms instead
+        problem = BernoulliBandit.random(problem.num_arms)
+    return problem, agent, runs, steps, seed
 
 
 # --- invalid values ------------------------------------------------------------------------

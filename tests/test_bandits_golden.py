@@ -83,8 +83,12 @@ GOLDEN: dict[tuple[str, str], str] = {
     ("gradient", "bern2"): "35f5447babec7f0e",
     ("gradient", "testbed4"): "c99319edb3e5bef6",
     ("gradient-nobase", "bern4-drift"): "8a03bf410be5ab91",
-    ("thompson", "bern2"): "29e558da3f30a60b",
-    ("thompson", "bern-random5"): "33b57a0d5f30156c",
+    # Thompson on Bernoulli arms: new hashes (issue 12), because its Beta sampler changed
+    # to fastrl.rng.beta_mt (the same exact distribution, other draws: precomputed
+    # Marsaglia-Tsang constants, a log-free squeeze, vectorised first tries); before,
+    # "29e558da3f30a60b" and "33b57a0d5f30156c" with fastrl.rng.beta.
+    ("thompson", "bern2"): "430326be73976cb7",
+    ("thompson", "bern-random5"): "4476299fd80dcf5b",
     ("thompson-prior", "testbed4"): "5e0f53ecee10f57e",
     ("thompson", "gauss2"): "e782751abf06f78a",
 }

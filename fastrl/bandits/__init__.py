@@ -1,12 +1,15 @@
 """Batched k-armed bandits: problems, agents, ``simulate`` and ``compare``."""
 
 from fastrl.bandits.agents import (
+    EXP3,
+    EXP3IX,
     KLUCB,
     MOSS,
     UCB,
     UCBV,
     Agent,
     BayesUCB,
+    DiscountedThompsonSampling,
     DiscountedUCB,
     EpsilonGreedy,
     ExploreThenCommit,
@@ -52,6 +55,9 @@ __all__ = [
     "KLUCB",
     "KLUCBPlus",
     "BayesUCB",
+    "DiscountedThompsonSampling",
+    "EXP3",
+    "EXP3IX",
     "BanditResult",
     "simulate",
     "Comparison",

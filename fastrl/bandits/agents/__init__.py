@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from fastrl.bandits.agents._base import Agent
 from fastrl.bandits.agents.bayes_ucb import BayesUCB
+from fastrl.bandits.agents.discounted_thompson import DiscountedThompsonSampling
 from fastrl.bandits.agents.discounted_ucb import DiscountedUCB
 from fastrl.bandits.agents.epsilon_greedy import EpsilonGreedy
+from fastrl.bandits.agents.exp3 import EXP3, EXP3IX
 from fastrl.bandits.agents.explore_then_commit import ExploreThenCommit
 from fastrl.bandits.agents.gradient import GradientBandit
 from fastrl.bandits.agents.kl_ucb import KLUCB, KLUCBPlus
@@ -43,6 +45,9 @@ __all__ = [
     "KLUCB",
     "KLUCBPlus",
     "BayesUCB",
+    "DiscountedThompsonSampling",
+    "EXP3",
+    "EXP3IX",
 ]
 
 #: name -> config class of every built-in agent
@@ -62,6 +67,9 @@ AGENTS: dict[str, type[Agent]] = {
     "kl-ucb": KLUCB,
     "kl-ucb-plus": KLUCBPlus,
     "bayes-ucb": BayesUCB,
+    "discounted-thompson": DiscountedThompsonSampling,
+    "exp3": EXP3,
+    "exp3-ix": EXP3IX,
 }
 
 #: other names the command line accepts -> a name of :data:`AGENTS`

@@ -9,9 +9,10 @@ import numpy as np
 
 from fastrl._jit import ijit
 from fastrl.bandits.agents._base import Agent
+from fastrl.bandits.agents._beta_rows import beta_row
 from fastrl.bandits.problems import BernoulliBandit
 from fastrl.policies import FIRST_FREE_SLOT, argmax_random
-from fastrl.rng import beta, counter, mix64, normal, random_u64
+from fastrl.rng import counter, gamma_constants, mix64, normal, random_u64
 from fastrl.validation import check_real
 
 __all__ = ["ThompsonSampling"]
@@ -29,7 +30,9 @@ class ThompsonSampling(Agent):
     ``prior_std^2``) prior on each mean and the problem's known reward
     variance, so the posterior is Normal too. Each step draws one sample per
     arm from the posterior (exact samplers, from the sub-key of slot
-    :data:`SLOT_SAMPLE`, counter ``a``) and plays the largest.
+    :data:`SLOT_SAMPLE`: ``fastrl.rng.beta_mt`` at counter ``a``, or
+    ``normal`` at counter ``a``) and plays the largest (Agrawal & Goyal 2012
+    analyse the Beta-Bernoulli case).
 
     Parameters
     ----------
@@ -42,7 +45,19 @@ class ThompsonSampling(Agent):
     prior_mean: float = 0.0
     prior_std: float = 1.0
 
-    arrays = {"n": 0.0, "s": 0.0, "w": None}  # pulls, reward sums, the samples
+    # Normal posteriors: pulls n and reward sums s. Beta posteriors: successes s,
+    # failures f and the Marsaglia-Tsang constants of each arm's two gamma shapes
+    # 1 + s and 1 + f, recomputed where they change (_beta_rows). w: the samples.
+    arrays = {
+        "n": 0.0,
+        "s": 0.0,
+        "f": 0.0,
+        "w": None,
+        "dx": "d0",
+        "cx": "c0",
+        "dy": "d0",
+        "cy": "c0",
+    }
 
     def __post_init__(self):
         object.__setattr__(self, "prior_mean", check_real("prior_mean", self.prior_mean))
@@ -51,22 +66,34 @@ class ThompsonSampling(Agent):
         )
 
     def params(self, problem):
+        d0, c0 = gamma_constants(1.0)  # of the Beta(1, 1) prior's shapes
         return dict(
             prior_mean=self.prior_mean,
             prior_std=self.prior_std,
             reward_std=float(problem.reward_std),
+            d0=float(d0),
+            c0=float(c0),
         )
 
     def hooks(self, problem):
-        return (select_beta if isinstance(problem, BernoulliBandit) else select_normal), update
+        if isinstance(problem, BernoulliBandit):
+            return select_beta, update_beta
+        return select_normal, update
 
 
 @ijit
 def select_beta(p, st, j, key, t):
     sub = mix64(random_u64(key, counter(t, SLOT_SAMPLE)))
-    for a in range(st.w.shape[1]):
-        st.w[j, a] = beta(sub, np.uint64(a), 1.0 + st.s[j, a], 1.0 + st.n[j, a] - st.s[j, a])
+    beta_row(sub, st.w, j, 1.0, st.s, 1.0, st.f, st.dx, st.cx, st.dy, st.cy, True)
     return argmax_random(st.w, j, key, t)
+
+
+@ijit
+def update_beta(p, st, j, a, r, key, t):
+    st.s[j, a] += r
+    st.f[j, a] += 1.0 - r
+    st.dx[j, a], st.cx[j, a] = gamma_constants(1.0 + st.s[j, a])
+    st.dy[j, a], st.cy[j, a] = gamma_constants(1.0 + st.f[j, a])
 
 
 @ijit
