@@ -427,14 +427,8 @@ def test_registry_names_and_specs():
 
 @pytest.mark.parametrize("name", ["thompson", "discounted-thompson", "exp3", "exp3-ix"])
 def test_python_loops_run(name):
-    from fastrl import _catalogue_loops_ts as loops
+    from fastrl._loops import LOOPS, play
 
-    func = {
-        "thompson": loops.thompson_loop,
-        "discounted-thompson": loops.discounted_thompson_loop,
-        "exp3": loops.exp3_loop,
-        "exp3-ix": loops.exp3_ix_loop,
-    }[name]
-    curve = func(PROBS, 2, 50, seed=1)
+    curve = play(name, PROBS, 2, 50, seed=1)
     assert curve.shape == (50,) and np.all(np.diff(curve) >= 0.0) and curve[-1] > 0.0
-    assert set(loops.LOOPS) >= {"thompson", "discounted-thompson", "exp3", "exp3-ix"}
+    assert set(LOOPS) >= {"thompson", "discounted-thompson", "exp3", "exp3-ix"}

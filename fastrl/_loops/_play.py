@@ -7,10 +7,10 @@ import inspect
 
 import numpy as np
 
-from fastrl._loops import classic, index, kl, window
+from fastrl._loops import classic, index, kl, ts, window
 
 #: registry name of a built-in agent -> its plain-Python class (``__init__(k, gen, **params)``)
-LOOPS: dict[str, type] = {**classic.LOOPS, **index.LOOPS, **window.LOOPS}
+LOOPS: dict[str, type] = {**classic.LOOPS, **index.LOOPS, **window.LOOPS, **ts.LOOPS}
 #: agents whose loop is a whole function ``f(probs, runs, steps, seed) -> regret curve``
 CURVES = {
     "kl-ucb": kl.kl_ucb_loop,

@@ -1,12 +1,11 @@
-"""Thompson sampling, discounted Thompson sampling, EXP3 and EXP3-IX in plain Python.
+"""Discounted Thompson sampling, EXP3 and EXP3-IX in plain Python.
 
 The per-step baselines of ``fastrl bench`` for these agents: what a researcher
 writes without fastrl, one run at a time on Python floats, with numpy's
 generator for randomness, each written from its paper. The classes follow
 :mod:`fastrl._loops` (``__init__(k, gen, **params)``, ``select(t)``,
 ``update(a, r, t)``; :data:`LOOPS` maps registry names to them, ``horizon``
-filled with the run's steps by ``fastrl._loops.play``); the functions play
-Bernoulli arms and return the mean cumulative regret per step. They are
+filled with the run's steps by ``fastrl._loops.play``). They are
 baselines, not references: the tests check fastrl against ``tests/reference*.py``.
 """
 
@@ -14,39 +13,14 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from fastrl._loops.classic import argmax, sample
+from fastrl._loops.classic import Thompson, argmax, sample
 
 __all__ = [
     "LOOPS",
-    "Thompson",
     "DiscountedThompson",
     "EXP3",
     "EXP3IX",
-    "thompson_loop",
-    "discounted_thompson_loop",
-    "exp3_loop",
-    "exp3_ix_loop",
 ]
-
-
-class Thompson:
-    """Beta(1, 1) priors, one posterior sample per arm, the largest played."""
-
-    def __init__(self, k, gen):
-        self.k, self.gen = k, gen
-        self.s = [0.0] * k
-        self.f = [0.0] * k
-
-    def select(self, t):
-        beta = self.gen.beta
-        return argmax([beta(1.0 + s, 1.0 + f) for s, f in zip(self.s, self.f, strict=True)],
-                      self.gen)  # fmt: skip
-
-    def update(self, a, r, t):
-        self.s[a] += r
-        self.f[a] += 1.0 - r
 
 
 class DiscountedThompson(Thompson):
@@ -120,48 +94,7 @@ class EXP3IX:
 
 #: registry name of the agent -> its plain-Python class
 LOOPS: dict[str, type] = {
-    "thompson": Thompson,
     "discounted-thompson": DiscountedThompson,
     "exp3": EXP3,
     "exp3-ix": EXP3IX,
 }
-
-
-def _play(cls, probs, runs, steps, seed, **params) -> np.ndarray:
-    gen = np.random.default_rng(seed)
-    probs = [float(p) for p in probs]
-    best = max(probs)
-    curve = np.zeros(steps)
-    for _ in range(runs):
-        agent = cls(len(probs), gen, **params)
-        regret = 0.0
-        for t in range(steps):
-            a = agent.select(t)
-            r = 1.0 if gen.random() < probs[a] else 0.0
-            agent.update(a, r, t)
-            regret += best - probs[a]
-            curve[t] += regret
-    return curve / runs
-
-
-def thompson_loop(probs, runs: int, steps: int, seed: int = 0) -> np.ndarray:
-    """Mean cumulative regret per step of Thompson sampling on Bernoulli ``probs``."""
-    return _play(Thompson, probs, runs, steps, seed)
-
-
-def discounted_thompson_loop(probs, runs, steps, seed=0, gamma=0.99, alpha0=1.0, beta0=1.0):
-    """Mean cumulative regret per step of discounted Thompson sampling."""
-    return _play(DiscountedThompson, probs, runs, steps, seed, gamma=gamma, alpha0=alpha0,
-                 beta0=beta0)  # fmt: skip
-
-
-def exp3_loop(probs, runs, steps, seed=0, gamma=None, horizon=None):
-    """Mean cumulative regret per step of EXP3 (``horizon`` defaults to ``steps``)."""
-    horizon = steps if horizon is None else horizon
-    return _play(EXP3, probs, runs, steps, seed, horizon=horizon, gamma=gamma)
-
-
-def exp3_ix_loop(probs, runs, steps, seed=0, eta=None, gamma=None, horizon=None):
-    """Mean cumulative regret per step of EXP3-IX (``horizon`` defaults to ``steps``)."""
-    horizon = steps if horizon is None else horizon
-    return _play(EXP3IX, probs, runs, steps, seed, horizon=horizon, eta=eta, gamma=gamma)
