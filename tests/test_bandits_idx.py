@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import reference
 
+from fastrl import _catalogue_loops as loops
 from fastrl.bandits import (
     MOSS,
     UCBV,
@@ -270,3 +271,28 @@ def test_registry_names_and_specs():
     assert parse_agent("etc m=4") == ExploreThenCommit(4)
     assert parse_agent("discounted-ucb gamma=0.9 xi=1") == DiscountedUCB(gamma=0.9, xi=1.0)
     assert parse_agent("ucb-v zeta=1.5 c=1 b=2") == UCBV(zeta=1.5, c=1.0, b=2.0)
+
+
+# --- the plain-Python baselines of fastrl bench (fastrl/_catalogue_loops.py) ---------------
+
+LOOPS = {
+    "moss": (loops.moss_loop, MOSS()),
+    "moss-anytime": (loops.moss_anytime_loop, MOSSAnytime()),
+    "ucb-v": (loops.ucb_v_loop, UCBV()),
+    "ucb1-tuned": (loops.ucb1_tuned_loop, UCB1Tuned()),
+    "etc": (loops.etc_loop, ExploreThenCommit()),
+    "discounted-ucb": (loops.discounted_ucb_loop, DiscountedUCB()),
+}
+
+
+@pytest.mark.parametrize("name", list(LOOPS))
+def test_plain_python_loop_agrees_with_simulate(name):
+    # Small (the loops are slow by design): 5 SE of 60 runs still catches a wrong index.
+    loop, agent = LOOPS[name]
+    runs, steps = 60, 200
+    curve = loop(PROBS, runs, steps, seed=5)
+    assert curve.shape == (steps,) and np.all(np.diff(curve) >= 0)
+    res = simulate(BERNOULLI, agent, runs=4000, steps=steps, seed=6)
+    # the loop's per-run spread, from simulate's (the same policy): its SE at 60 runs
+    se = res.regret_se[-1] * math.sqrt(4000 / runs)
+    assert abs(curve[-1] - res.regret[-1]) <= 5 * math.hypot(se, res.regret_se[-1])
