@@ -233,6 +233,7 @@ BAD = [
     (lambda: ExploreThenCommit(2.5), TypeError, "m"),
     (lambda: ExploreThenCommit(True), TypeError, "m"),
     (lambda: DiscountedUCB(gamma=0.0), ValueError, "gamma"),
+    (lambda: DiscountedUCB(gamma=1e-4), ValueError, "gamma"),
     (lambda: DiscountedUCB(gamma=1.01), ValueError, "gamma"),
     (lambda: DiscountedUCB(xi=0.0), ValueError, "xi"),
     (lambda: DiscountedUCB(b=-1.0), ValueError, "b"),

@@ -34,14 +34,15 @@ class DiscountedUCB(Agent):
         argmax_a  S(a) / N(a) + 2 B sqrt(xi ln n / N(a))
 
     ties broken at random. ``gamma = 1`` is UCB1 with ``c = 2 B sqrt(xi)``.
-    The paper takes ``B`` a bound on the rewards, ``xi > 1/2`` and
-    ``gamma = 1 - (1/4) sqrt(Upsilon / T)`` for ``Upsilon`` changes in ``T``
-    steps.
+    The paper takes ``B`` a bound on the rewards and ``xi > 1/2``, and tunes
+    ``1 - gamma`` to about ``sqrt(Upsilon / T)`` for ``Upsilon`` changes of
+    the arms in ``T`` steps.
 
     Parameters
     ----------
     gamma : float
-        Discount factor in (0, 1].
+        Discount factor in [0.001, 1]. (A smaller one forgets a pull within a
+        step; below about 1e-16, ``n`` rounds to 1 and the bonus vanishes.)
     xi : float
         Exploration weight, > 0 (the paper's experiments: 0.6).
     b : float
@@ -75,9 +76,7 @@ class DiscountedUCB(Agent):
     scalars = {"total": 0.0, "g": "gamma"}  # n = sum of the discounted pulls; the scale
 
     def __post_init__(self):
-        object.__setattr__(
-            self, "gamma", check_real("gamma", self.gamma, low=0.0, high=1.0, low_open=True)
-        )
+        object.__setattr__(self, "gamma", check_real("gamma", self.gamma, low=1e-3, high=1.0))
         object.__setattr__(self, "xi", check_real("xi", self.xi, low=0.0, low_open=True))
         object.__setattr__(self, "b", check_real("b", self.b, low=0.0, low_open=True))
 
