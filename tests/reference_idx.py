@@ -118,32 +118,32 @@ class _ExploreThenCommit(_Index):
 
 @reference_for(DiscountedUCB)
 class _DiscountedUCB(ReferenceAgent):
-    """Discounted pulls on a running scale: step t's pull weighs gamma^-t (renormalised)."""
+    """The paper's discounted pulls and sums, every arm discounted at every update."""
 
     def __init__(self, agent, problem, k, key):
         super().__init__(agent, problem, k, key)
-        self.q = [0.0] * k  # discounted means
-        self.m = [0.0] * k  # N(a) * g
+        self.dn = [0.0] * k  # N(a)
+        self.ds = [0.0] * k  # S(a)
         self.pulled = [False] * k
         self.total = 0.0  # n = sum of N(a)
-        self.g = agent.gamma  # the weight of the latest pull: gamma^-t after step t
 
     def select(self, t):
         untried = [b for b in range(self.k) if not self.pulled[b]]
         if untried:
             return untried[int(rng.randint(self.key, address(t, SLOT_ACTION), len(untried)))]
         agent = self.agent
-        x = agent.xi * math.log(self.total) * self.g
-        index = [self.q[b] + 2.0 * agent.b * math.sqrt(x / self.m[b]) for b in range(self.k)]
+        x = agent.xi * math.log(self.total)
+        index = [
+            self.ds[b] / self.dn[b] + 2.0 * agent.b * math.sqrt(x / self.dn[b])
+            for b in range(self.k)
+        ]
         return greedy(index, self.key, t)
 
     def update(self, a, r, t):
         gamma = self.agent.gamma
         self.pulled[a] = True
-        self.g /= gamma
-        self.m[a] += self.g
-        self.q[a] += (r - self.q[a]) * (self.g / self.m[a])
+        self.dn = [n * gamma for n in self.dn]
+        self.ds = [s * gamma for s in self.ds]
+        self.dn[a] += 1.0
+        self.ds[a] += r
         self.total = gamma * self.total + 1.0
-        if self.g > 2.0**600:
-            self.m = [m * 2.0**-600 for m in self.m]
-            self.g *= 2.0**-600

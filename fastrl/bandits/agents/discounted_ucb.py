@@ -12,10 +12,6 @@ from fastrl.validation import check_real
 
 __all__ = ["DiscountedUCB"]
 
-#: the scale's bound, and its exact inverse: M <= 2^600 / (1 - gamma) stays finite
-RESCALE = 2.0**600
-UNSCALE = 2.0**-600
-
 
 @dataclass(frozen=True)
 class DiscountedUCB(Agent):
@@ -34,14 +30,16 @@ class DiscountedUCB(Agent):
         argmax_a  S(a) / N(a) + 2 B sqrt(xi ln n / N(a))
 
     ties broken at random. ``gamma = 1`` is UCB1 with ``c = 2 B sqrt(xi)``.
-    The paper takes ``B`` a bound on the rewards, ``xi > 1/2`` and
-    ``gamma = 1 - (1/4) sqrt(Upsilon / T)`` for ``Upsilon`` changes in ``T``
-    steps.
+    The paper takes ``B`` a bound on the rewards and ``xi > 1/2``, and tunes
+    ``1 - gamma`` to about ``sqrt(Upsilon / T)`` for ``Upsilon`` changes of
+    the arms in ``T`` steps.
 
     Parameters
     ----------
     gamma : float
-        Discount factor in (0, 1].
+        Discount factor in [0.001, 1]. (A smaller one forgets a pull within a
+        step and lets the counts underflow; below about 1e-16, ``n`` rounds
+        to 1 and the bonus vanishes.)
     xi : float
         Exploration weight, > 0 (the paper's experiments: 0.6).
     b : float
@@ -49,35 +47,32 @@ class DiscountedUCB(Agent):
 
     Notes
     -----
-    The discount is kept as a running scale rather than applied to every arm
-    each step: the pull of step ``t`` (0-based) weighs ``g = gamma^-t``
-    (``g = g / gamma`` at each update, from ``g = gamma`` before the first),
-    and arm ``a`` keeps ``M(a) = N(a) g``, so a pull adds ``g`` to ``M(a)``
-    alone, and the discounted mean ``Q(a) = S(a) / N(a)`` changes only when
-    the arm is pulled: ``M(a) += g; Q(a) += (r - Q(a)) * (g / M(a))``.
-    ``n = gamma * n + 1`` is one scalar. When ``g`` exceeds ``2^600`` after
-    an update, ``g`` and every ``M`` are multiplied by ``2^-600``, an exact
-    rescaling. The index is computed as ``x = xi * log(n) * g;
-    Q + (2.0 * b) * sqrt(x / M)`` (``x / M = xi ln n / N``). Measured against
-    multiplying ``N`` and ``S`` of every arm by ``gamma`` each step: 7-9%
-    faster per step (10 arms).
+    Every update discounts every arm, ``N *= gamma; S *= gamma``, then adds
+    the pull, ``N(a) += 1; S(a) += r``; ``n = gamma * n + 1`` is kept as one
+    scalar (the same sum). The index is computed as ``x = xi * log(n);
+    S / N + (2.0 * b) * sqrt(x / N)``. Measured on 10 Bernoulli arms (10,000
+    runs x 10,000 steps, 2 threads): a running scale ``g = gamma^-t`` with
+    exact power-of-two renormalisation, so that a pull touches one arm, ran
+    at the same speed (35.6 against 34.3 M steps/s at ``gamma = 0.99``, 50.4
+    against 52.3 at ``gamma = 1``), so the paper's form stays. The exploring
+    steps cost the time: ``gamma = 0.99`` keeps every arm's bonus large, the
+    maximum moves between arms, and a step is 1.4x slower than at
+    ``gamma = 1``.
 
     An arm not pulled for ``age`` steps has its bonus grow like
-    ``gamma^(-age / 2)``, so it is pulled again long before its ``M`` could
-    underflow to 0 (which would make its index infinite, hence chosen).
+    ``gamma^(-age / 2)``, so it is pulled again long before its ``N`` could
+    underflow to 0.
     """
 
     gamma: float = 0.99
     xi: float = 0.6
     b: float = 1.0
 
-    arrays = {"q": 0.0, "m": 0.0, "w": None}  # discounted means, scaled pulls, indices
-    scalars = {"total": 0.0, "g": "gamma"}  # n = sum of the discounted pulls; the scale
+    arrays = {"dn": 0.0, "ds": 0.0, "w": None}  # discounted pulls and sums, indices
+    scalars = {"total": 0.0}  # n = sum of the discounted pulls
 
     def __post_init__(self):
-        object.__setattr__(
-            self, "gamma", check_real("gamma", self.gamma, low=0.0, high=1.0, low_open=True)
-        )
+        object.__setattr__(self, "gamma", check_real("gamma", self.gamma, low=1e-3, high=1.0))
         object.__setattr__(self, "xi", check_real("xi", self.xi, low=0.0, low_open=True))
         object.__setattr__(self, "b", check_real("b", self.b, low=0.0, low_open=True))
 
@@ -87,23 +82,21 @@ class DiscountedUCB(Agent):
     @staticmethod
     @ijit
     def select(p, st, j, key, t):
-        k = st.m.shape[1]
+        k = st.dn.shape[1]
         if t < k:
-            return untried_arm(st.m, j, key, t)
-        x = p.xi * math.log(st.total[j]) * st.g[j]
+            return untried_arm(st.dn, j, key, t)
+        x = p.xi * math.log(st.total[j])
         for a in range(k):
-            st.w[j, a] = st.q[j, a] + p.b2 * math.sqrt(x / st.m[j, a])
+            n = st.dn[j, a]
+            st.w[j, a] = st.ds[j, a] / n + p.b2 * math.sqrt(x / n)
         return argmax_random(st.w, j, key, t)
 
     @staticmethod
     @ijit
     def update(p, st, j, a, r, key, t):
-        g = st.g[j] / p.gamma
-        st.m[j, a] += g
-        st.q[j, a] += (r - st.q[j, a]) * (g / st.m[j, a])
+        for b in range(st.dn.shape[1]):  # vectorised by LLVM
+            st.dn[j, b] *= p.gamma
+            st.ds[j, b] *= p.gamma
+        st.dn[j, a] += 1.0
+        st.ds[j, a] += r
         st.total[j] = p.gamma * st.total[j] + 1.0
-        if g > RESCALE:  # every ~600 ln 2 / (1 - gamma) steps: predictable
-            for b in range(st.m.shape[1]):
-                st.m[j, b] *= UNSCALE
-            g *= UNSCALE
-        st.g[j] = g

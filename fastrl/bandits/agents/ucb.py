@@ -44,7 +44,8 @@ class UCB(Agent):
     @staticmethod
     @ijit
     def select(p, st, j, key, t):
-        # fastrl.policies.ucb's choice, bit for bit, 1.4x faster per step (10 arms):
+        # fastrl.policies.ucb's choice, bit for bit, 1.56x faster per step (10 arms,
+        # 10,000 x 10,000 on 2 threads: 38.2 -> 59.6 M steps/s):
         # the untried phase is the first k steps (untried_arm, no count per step),
         # and the indices go to a scratch row in a loop without branches, which
         # LLVM vectorises (the division and the square root are exact IEEE
