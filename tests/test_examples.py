@@ -50,12 +50,12 @@ CASES = {
         ],
     ),
     "custom_agent": (
-        "--runs 20 --steps 50 --m 3",
+        "--runs 20 --steps 50 --c 0.2",
         ["custom_agent.png"],
         [
             rf"first call {NUM} s .*again {NUM} s \({NUM} million agent-steps/s\)",
-            rf"^explore-then-commit \(m=3\) +{NUM} +{NUM} ± {NUM}$",
-            rf"^UCB1-tuned +{NUM} +{NUM} ± {NUM}$",
+            rf"^epsilon_n-greedy \(c=0.2\) +{NUM} +{NUM} ± {NUM}$",
+            rf"^successive elimination \(delta=0.05\) +{NUM} +{NUM} ± {NUM}$",
         ],
     ),
     "multi_armed_bandits": (
