@@ -122,7 +122,7 @@ def _bench(args) -> int:
 def _warmup(args) -> int:
     from fastrl.warmup import warmup
 
-    elapsed = warmup(verbose=not args.quiet)
+    elapsed = warmup(verbose=not args.quiet, jobs=args.jobs)
     print(f"compiled fastrl's kernels in {elapsed:.1f} s")
     return 0
 
@@ -213,6 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("warmup", help="compile every kernel once (fills the on-disk cache)")
     w.add_argument("--quiet", action="store_true", help="do not list the kernels as they compile")
+    w.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="processes compiling at once (default: the cores, at most 8; 1: this process)",
+    )
     w.set_defaults(func=_warmup)
     return parser
 

@@ -2,11 +2,104 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+#: the bandit problems every agent is compiled for (two stationary arms have their own driver)
+PROBLEMS = ("bernoulli-2", "bernoulli-3", "testbed-3")
 
 
-def warmup(verbose: bool = False) -> float:
+def tasks() -> list[tuple[str, str]]:
+    """The units of work: ``(kind, name)``, one per agent, learner and other kernel group.
+
+    Each compiles its own kernels, so the tasks can run in separate processes
+    that share the disk cache. The longest come first.
+    """
+    from fastrl.bandits.agents import AGENTS
+    from fastrl.tabular.learners import LEARNERS
+
+    return (
+        [("bandit", name) for name in AGENTS]
+        + [("train", name) for name in LEARNERS]
+        + [("planning", "frozen_lake"), ("control", "CartPole-v1")]
+    )
+
+
+def _problem(name: str):
+    from fastrl.bandits import BernoulliBandit, GaussianBandit
+
+    return {
+        "bernoulli-2": lambda: BernoulliBandit([0.7, 0.3]),
+        "bernoulli-3": lambda: BernoulliBandit([0.7, 0.3, 0.5]),
+        "testbed-3": lambda: GaussianBandit.testbed(num_arms=3),
+    }[name]()
+
+
+def compile_task(kind: str, name: str) -> list[str]:
+    """Compile the kernels of one task (see :func:`tasks`); returns what was called."""
+    done = []
+    if kind == "bandit":
+        from fastrl.bandits import simulate
+        from fastrl.bandits.agents import AGENTS
+
+        agent = AGENTS[name]()
+        for label in PROBLEMS:
+            problem = _problem(label)
+            try:
+                agent.check_problem(problem)
+            except ValueError:  # e.g. EXP3 needs rewards in [0, 1]
+                continue
+            simulate(problem, agent, runs=2, steps=2)
+            done.append(f"simulate: {type(agent).__name__} on {label}")
+    elif kind == "train":
+        from fastrl.tabular import frozen_lake, train
+        from fastrl.tabular.learners import LEARNERS
+
+        for exploration in ("epsilon_greedy", "softmax"):
+            train(frozen_lake(), LEARNERS[name](exploration=exploration), runs=2, episodes=2)
+            done.append(f"train: {LEARNERS[name].__name__}, {exploration}")
+    elif kind == "planning":
+        from fastrl.tabular import (
+            evaluate,
+            frozen_lake,
+            policy_evaluation,
+            policy_iteration,
+            random_search,
+            value_iteration,
+        )
+
+        mdp = frozen_lake()
+        plan = value_iteration(mdp, 0.9)
+        policy_evaluation(mdp, plan.policy, 0.9)
+        policy_iteration(mdp, 0.9)
+        evaluate(mdp, plan.policy, episodes=2)
+        random_search(mdp, 2, episodes=2)
+        done.append("planning and evaluation")
+    elif kind == "control":
+        from fastrl.control import search
+
+        for policy in ("linear", "softmax"):
+            search(name, "cem", population=2, generations=1, episodes=1, eval_episodes=2,
+                   policy=policy)  # fmt: skip
+            done.append(f"control: {policy}-policy search")
+    else:
+        raise ValueError(f"kind must be 'bandit', 'train', 'planning' or 'control', got {kind!r}")
+    return done
+
+
+def default_jobs() -> int:
+    """The processes :func:`warmup` uses by default: this process's cores, at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def warmup(verbose: bool = False, jobs: int | None = None) -> float:
     """Call each public entry point once on a tiny problem; returns the seconds taken.
 
     The bandit driver is compiled once per agent kind, reward kind and
@@ -24,57 +117,36 @@ def warmup(verbose: bool = False) -> float:
     ----------
     verbose : bool
         Print each entry point to stderr as it is compiled.
+    jobs : int, optional
+        Processes that compile at once (compiling is single-threaded; they
+        share the disk cache). ``1`` compiles in this process. Defaults to
+        :func:`default_jobs`.
     """
-    start = time.perf_counter()
-    from fastrl.bandits import BernoulliBandit, GaussianBandit, simulate
-    from fastrl.bandits.agents import AGENTS
-    from fastrl.tabular import (
-        evaluate,
-        frozen_lake,
-        policy_evaluation,
-        policy_iteration,
-        random_search,
-        train,
-        value_iteration,
-    )
+    from fastrl.validation import check_int
 
-    def say(what: str) -> None:
+    jobs = default_jobs() if jobs is None else check_int("jobs", jobs, low=1)
+    start = time.perf_counter()
+
+    def say(lines: list[str]) -> None:
         if verbose:
-            sys.stderr.write(f"[{time.perf_counter() - start:6.1f} s] {what}\n")
+            for what in lines:
+                sys.stderr.write(f"[{time.perf_counter() - start:6.1f} s] {what}\n")
             sys.stderr.flush()
 
-    agents = [cls() for cls in AGENTS.values()]  # the registry of built-in agents
-    problems = (
-        BernoulliBandit([0.7, 0.3]),  # two stationary arms have their own driver
-        BernoulliBandit([0.7, 0.3, 0.5]),
-        GaussianBandit.testbed(num_arms=3),
-    )
-    for problem in problems:
-        for agent in agents:
+    work = tasks()
+    if jobs == 1:
+        for kind, name in work:
+            say(compile_task(kind, name))
+    else:
+        # spawn: a fresh interpreter per worker (forking a process that runs numba's
+        # threads is unsafe); a worker's error is raised here, Ctrl-C cancels the rest
+        with ProcessPoolExecutor(min(jobs, len(work)), mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(compile_task, kind, name) for kind, name in work]
             try:
-                agent.check_problem(problem)
-            except ValueError:  # e.g. EXP3 needs rewards in [0, 1]
-                continue
-            say(f"simulate: {type(agent).__name__} on {type(problem).__name__}")
-            simulate(problem, agent, runs=2, steps=2)
-    mdp = frozen_lake()
-    say("planning and evaluation")
-    plan = value_iteration(mdp, 0.9)
-    policy_evaluation(mdp, plan.policy, 0.9)
-    policy_iteration(mdp, 0.9)
-    evaluate(mdp, plan.policy, episodes=2)
-    random_search(mdp, 2, episodes=2)
-    from fastrl.tabular.learners import LEARNERS
-
-    for cls in LEARNERS.values():
-        for exploration in ("epsilon_greedy", "softmax"):
-            say(f"train: {cls.__name__}, {exploration}")
-            train(mdp, cls(exploration=exploration), runs=2, episodes=2)
-    from fastrl.control import search
-
-    say("control: linear-policy search")
-    for policy in ("linear", "softmax"):
-        search("CartPole-v1", "cem", population=2, generations=1, episodes=1, eval_episodes=2,
-               policy=policy)  # fmt: skip
-    say("done")
+                for future in futures:
+                    say(future.result())
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    say(["done"])
     return time.perf_counter() - start

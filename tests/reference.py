@@ -322,7 +322,8 @@ class _Thompson(ReferenceAgent):
 def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarray]:
     """Simulate run ``i`` of ``simulate(problem, agent, seed=seed, ...)`` for ``steps`` steps.
 
-    Returns the actions, the rewards, whether each action was optimal, the
+    A horizon-tuned agent whose ``horizon`` is ``None`` gets ``steps``, as in
+    ``simulate``. Returns the actions, the rewards, whether each action was optimal, the
     cumulative expected regret and the true values at each step (``means[t]``,
     the current segment's for piecewise problems).
     """
@@ -330,6 +331,7 @@ def run(problem, agent, *, seed: int, i: int, steps: int) -> dict[str, np.ndarra
     key = keys(seed, i)
     means = initial_means(problem, seed, i)
     changes = change_steps(problem, seed, i, steps)
+    agent = agent.with_horizon(steps)  # as simulate tunes a horizon left None to its steps
     ref = reference_agent(agent, problem, k, key["agent"])
     regret = 0.0
     out = {name: [] for name in ("actions", "rewards", "optimal", "regret", "means")}

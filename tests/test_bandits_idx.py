@@ -270,4 +270,3 @@ def test_registry_names_and_specs():
     assert parse_agent("etc m=4") == ExploreThenCommit(4)
     assert parse_agent("discounted-ucb gamma=0.9 xi=1") == DiscountedUCB(gamma=0.9, xi=1.0)
     assert parse_agent("ucb-v zeta=1.5 c=1 b=2") == UCBV(zeta=1.5, c=1.0, b=2.0)
-
