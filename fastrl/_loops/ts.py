@@ -43,6 +43,14 @@ class DiscountedThompson(Thompson):
         self.f[a] += 1.0 - r
 
 
+def normalised(log_weights):
+    """The probabilities proportional to ``exp(log_weights)``, computed without overflow."""
+    top = max(log_weights)
+    w = [math.exp(x - top) for x in log_weights]
+    total = sum(w)
+    return [x / total for x in w]
+
+
 class EXP3:
     """Auer et al. (2002), Figure 1, with Corollary 3.2's tuning for ``horizon`` steps.
 
@@ -59,10 +67,8 @@ class EXP3:
         self.p = [1.0 / k] * k
 
     def select(self, t):
-        top = max(self.lw)
-        w = [math.exp(x - top) for x in self.lw]
-        total = sum(w)
-        self.p = [(1.0 - self.gamma) * x / total + self.gamma / self.k for x in w]
+        mix = self.gamma / self.k
+        self.p = [(1.0 - self.gamma) * x + mix for x in normalised(self.lw)]
         return sample(self.p, self.gen)
 
     def update(self, a, r, t):
@@ -82,10 +88,7 @@ class EXP3IX:
         self.p = [1.0 / k] * k
 
     def select(self, t):
-        top = max(self.lw)
-        w = [math.exp(x - top) for x in self.lw]
-        total = sum(w)
-        self.p = [x / total for x in w]
+        self.p = normalised(self.lw)
         return sample(self.p, self.gen)
 
     def update(self, a, r, t):
