@@ -25,6 +25,7 @@ MAX_WIDTH = 900
 EXAMPLES = {
     "two_armed_bandit": ([], "two_armed_bandit.png"),
     "multi_armed_bandits": ([], "multi_armed_bandits.png"),
+    "bandit_zoo": ([], "bandit_zoo.png"),
     "sutton_barto_chapter2": ([], "fig2_6.png"),
     "frozenlake_policy_search": ([], "frozenlake_policy_search.png"),
     "markov_agent": ([], "markov_agent.png"),

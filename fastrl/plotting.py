@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["save_bandit_figure", "plot_final_regret", "draw_lower_bound"]
+__all__ = ["save_bandit_figure", "plot_final_regret", "plot_pulls", "draw_lower_bound"]
 
 
 def draw_lower_bound(comparison, ax, *, over_log_t: bool = False):
@@ -59,6 +59,50 @@ def plot_final_regret(comparison, ax=None, *, kind: str = "box"):
         ax.violinplot(data, positions=positions, showmedians=True)
     ax.set_xticks(positions, names, rotation=15)
     ax.set_ylabel("Final regret")
+    return ax
+
+
+def plot_pulls(comparison, ax=None, *, log: bool = False):
+    """Grouped bar chart of how often each agent pulled each arm over a run.
+
+    One group of bars per arm, one bar per agent (in the comparison's order),
+    of the mean pulls over runs (:attr:`BanditResult.pulls`), with whiskers of
+    one standard error (:attr:`BanditResult.pulls_se`).
+
+    Parameters
+    ----------
+    comparison : Comparison
+        Its results need pulls (``simulate`` and ``compare`` give them;
+        ``fastrl.sweep`` results do not).
+    ax : matplotlib Axes, optional
+    log : bool
+        A logarithmic count axis, where the best arm's pulls dwarf the others'.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    names = list(comparison.results)
+    missing = [n for n in names if comparison.results[n].pulls is None]
+    if missing:
+        raise ValueError(f"results {missing} have no pulls per arm (fastrl.sweep results)")
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    num_arms = comparison.results[names[0]].pulls.shape[0]
+    arms = np.arange(num_arms)
+    width = 0.8 / len(names)
+    for j, name in enumerate(names):
+        r = comparison.results[name]
+        offset = (j - (len(names) - 1) / 2) * width
+        ax.bar(arms + offset, r.pulls, width, yerr=r.pulls_se, label=name, capsize=0)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xticks(arms, [str(a) for a in arms])
+    ax.set_xlabel("Arm")
+    ax.set_ylabel("Pulls per run")
+    ax.legend(frameon=False)
     return ax
 
 
