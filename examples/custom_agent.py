@@ -12,7 +12,9 @@ Both are defined here, outside the package, on the public protocol
 and ``select``/``update`` functions in numba's subset. ``simulate`` and
 ``compare`` compile them into the same driver as the built-ins, so they run at
 the built-ins' speed and with the same guarantees (determinism, common random
-numbers). They are compared here with the built-in UCB and epsilon-greedy. The first\nshows the addressed random draws (``fastrl.rng``, slots from\n``fastrl.policies.FIRST_FREE_SLOT``), the second extra per-arm state.
+numbers). They are compared here with the built-in UCB and epsilon-greedy. The first
+shows the addressed random draws (``fastrl.rng``, slots from
+``fastrl.policies.FIRST_FREE_SLOT``), the second extra per-arm state.
 
 Because the agents live in an importable module, their compiled drivers are
 cached on disk: run the script twice and the second run skips the compile.
