@@ -76,33 +76,3 @@ def test_bench_small_scale_reports_every_group(tmp_path, capsys):
     assert "bandit-testbed" in out and "evaluate" in out
     text = readme.read_text()
     assert "old" not in text and "| 10-armed testbed" in text and text.endswith("rest\n")
-
-
-@pytest.mark.run_last
-def test_warmup(capsys):
-    # two processes, as on the CI machine's two cores; they load what the tests compiled
-    assert main(["warmup", "--jobs", "2", "--quiet"]) == 0
-    assert "compiled" in capsys.readouterr().out
-
-
-def test_warmup_tasks_cover_every_agent_and_learner():
-    from fastrl.bandits.agents import AGENTS
-    from fastrl.tabular.learners import LEARNERS
-    from fastrl.warmup import tasks
-
-    work = tasks()
-    assert {name for kind, name in work if kind == "bandit"} == set(AGENTS)
-    assert {name for kind, name in work if kind == "train"} == set(LEARNERS)
-    assert {kind for kind, _ in work} == {"bandit", "train", "planning", "control"}
-    assert len(set(work)) == len(work)
-
-
-def test_warmup_validates():
-    from fastrl.warmup import compile_task, warmup
-
-    with pytest.raises(ValueError, match="jobs"):
-        warmup(jobs=0)
-    with pytest.raises(TypeError, match="jobs"):
-        warmup(jobs=1.5)
-    with pytest.raises(ValueError, match="kind"):
-        compile_task("nope", "x")
