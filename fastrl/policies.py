@@ -42,6 +42,7 @@ __all__ = [
     "ucb",
     "categorical",
     "untried_arm",
+    "pick_untried",
 ]
 
 #: uniform draw deciding whether to explore (epsilon-greedy)
@@ -306,3 +307,15 @@ def untried_arm(n, i, key, step):
     Undefined for ``step >= k`` or a row without ``k - step`` zeros.
     """
     return _pick_untried(n, i, n.shape[1] - step, key, step)
+
+
+@ijit
+def pick_untried(n, i, untried, key, step):
+    """One of the ``untried`` arms with ``n[i, a] == 0``, chosen as :func:`ucb` chooses it.
+
+    For index policies that keep the number of absent arms themselves (a
+    sliding window's arms leave it), so no step counts them; the draw is
+    :func:`untried_arm`'s. Undefined unless exactly ``untried >= 1`` entries
+    of ``n[i]`` are 0.
+    """
+    return _pick_untried(n, i, untried, key, step)
