@@ -35,6 +35,7 @@ __all__ = [
     "row_max",
     "argmax_random",
     "argmax_random_at",
+    "argmax_random_branchless",
     "epsilon_greedy",
     "softmax",
     "softmax_pick",
@@ -42,6 +43,7 @@ __all__ = [
     "ucb",
     "categorical",
     "untried_arm",
+    "pick_untried",
 ]
 
 #: uniform draw deciding whether to explore (epsilon-greedy)
@@ -105,6 +107,33 @@ def argmax_random_at(q, i, key, c):
     if ties == 1:
         return np.int64(first)
     return _pick_tie(q, i, best, first, ties, key, c)
+
+
+@ijit
+def argmax_random_branchless(q, i, key, step):
+    """:func:`argmax_random`'s choice, bit for bit, with no branch per entry.
+
+    The same comparisons on the same values (``v > best`` takes an entry,
+    ``v == best`` counts a tie; the same draw for ties), made with selects
+    instead of jumps. For rows whose maximum moves between entries from one
+    step to the next, where argmax_random's branches mispredict: discounted
+    UCB at ``gamma = 0.99`` on 10 Bernoulli arms ran 1.4x faster with it
+    (36 -> 52 M steps/s). Where the maximum stays put, argmax_random is faster
+    (with this loop in it, epsilon-greedy ran at 124 against 200 M steps/s,
+    MOSS and UCB-V about 25% slower), hence two functions.
+    """
+    best = q[i, 0]
+    first = 0
+    ties = 1
+    for a in range(1, q.shape[1]):
+        v = q[i, a]
+        gt = v > best
+        ties = 1 if gt else ties + np.int64(v == best)
+        first = a if gt else first
+        best = v if gt else best
+    if ties == 1:
+        return np.int64(first)
+    return _pick_tie(q, i, best, first, ties, key, counter(step, SLOT_TIE))
 
 
 @ijit
@@ -306,3 +335,15 @@ def untried_arm(n, i, key, step):
     Undefined for ``step >= k`` or a row without ``k - step`` zeros.
     """
     return _pick_untried(n, i, n.shape[1] - step, key, step)
+
+
+@ijit
+def pick_untried(n, i, untried, key, step):
+    """One of the ``untried`` arms with ``n[i, a] == 0``, chosen as :func:`ucb` chooses it.
+
+    For index policies that keep the number of absent arms themselves (a
+    sliding window's arms leave it), so no step counts them; the draw is
+    :func:`untried_arm`'s. Undefined unless exactly ``untried >= 1`` entries
+    of ``n[i]`` are 0.
+    """
+    return _pick_untried(n, i, untried, key, step)

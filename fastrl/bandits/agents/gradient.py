@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastrl._jit import ijit, jit
-from fastrl._math import exp
 from fastrl.bandits.agents._base import Agent
-from fastrl.policies import softmax
+from fastrl.policies import SLOT_ACTION, row_max, softmax_exact
+from fastrl.rng import counter, uniform
 from fastrl.validation import check_bool, check_real
 
 __all__ = ["GradientBandit"]
@@ -43,32 +43,34 @@ class GradientBandit(Agent):
     @staticmethod
     @ijit
     def select(p, st, j, key, t):
-        return softmax(st.h, j, 1.0, key, t, st.w)
+        # softmax's action, bit for bit (softmax_pick's bounds only skip to the
+        # same answer), by its exact path, which leaves pi's weights
+        # exp(H - max H) in row 0 of w for update: one set of exps per step.
+        u = uniform(key, counter(t, SLOT_ACTION))
+        return softmax_exact(st.h, j, row_max(st.h, j), 1.0, u, st.w)
 
     @staticmethod
     @ijit
     def update(p, st, j, a, r, key, t):
         if p.baseline:
             st.rbar[j] += (r - st.rbar[j]) / (t + 1.0)
-        _preference_step(p.alpha, st.h, j, st.rbar[j], a, r)
+        _preference_step(p.alpha, st.h, j, st.rbar[j], a, r, st.w)
 
 
 @jit
-def _preference_step(alpha, h, j, baseline, a, r):
-    # pi = softmax(h[j]); then the preference update of Sutton & Barto eq. 2.12.
+def _preference_step(alpha, h, j, baseline, a, r, w):
+    # The preference update of Sutton & Barto eq. 2.12, with pi = w[0] / sum(w[0]):
+    # select's weights exp(H - max H) of this step (exp(0) is 1, so a maximal
+    # entry's 1.0 from softmax_exact is exp's). Measured on 10 Bernoulli arms
+    # (one thread, CPU time): 24.0 -> 41.5 M steps/s against softmax's bounded
+    # path in select and the exps computed anew (twice per arm) here. The
+    # non-pulled arms' H - step pi is written H + (-(step pi)), the same bits,
+    # in one loop without a branch on the pulled arm.
     k = h.shape[1]
-    hmax = h[j, 0]
-    for b in range(1, k):
-        hmax = max(hmax, h[j, b])
     total = 0.0
     for b in range(k):
-        total += exp(h[j, b] - hmax)
+        total += w[0, b]
     step = alpha * (r - baseline)
-    pa = 0.0
     for b in range(k):
-        pi = exp(h[j, b] - hmax) / total
-        if b == a:
-            pa = pi
-        else:
-            h[j, b] -= step * pi
-    h[j, a] += step * (1.0 - pa)
+        pi = w[0, b] / total
+        h[j, b] += step * (1.0 - pi) if b == a else -(step * pi)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from fastrl._jit import ijit
 from fastrl.bandits.agents._base import Agent
-from fastrl.policies import ucb
+from fastrl.policies import argmax_random, pick_untried
 from fastrl.validation import check_int, check_real
 
 __all__ = ["SlidingWindowUCB"]
@@ -40,7 +42,8 @@ class SlidingWindowUCB(Agent):
     xi: float = 0.6
     bound: float = 1.0
 
-    arrays = {"q": 0.0, "n": 0.0, "s": 0.0}  # window means, counts and sums
+    arrays = {"q": 0.0, "n": 0.0, "s": 0.0, "w": None}  # window means, counts, sums; indices
+    scalars = {"absent": "num_arms"}  # arms with no play in the window
     buffers = {"past_a": ("window", None), "past_r": ("window", None)}
 
     def __post_init__(self):
@@ -49,12 +52,27 @@ class SlidingWindowUCB(Agent):
         object.__setattr__(self, "bound", check_real("bound", self.bound, low=0.0, low_open=True))
 
     def params(self, problem):
-        return dict(window=self.window, c=self.bound * math.sqrt(self.xi))
+        return dict(
+            window=self.window,
+            c=self.bound * math.sqrt(self.xi),
+            log_window=math.log(self.window),
+            num_arms=float(problem.num_arms),
+        )
 
     @staticmethod
     @ijit
     def select(p, st, j, key, t):
-        return ucb(st.q, st.n, j, min(t + 1, p.window), p.c, key, t)
+        # fastrl.policies.ucb's choice, bit for bit, in UCB's faster form (see
+        # agents/ucb.py): the absent arms are counted by update, not by every
+        # step; the indices go to a scratch row in a loop without branches,
+        # which LLVM vectorises; log(min(t, tau)) is a constant once t >= tau.
+        if st.absent[j] > 0.0:
+            return pick_untried(st.n, j, np.int64(st.absent[j]), key, t)
+        m = t + 1
+        log_m = math.log(m) if m < p.window else p.log_window
+        for a in range(st.q.shape[1]):
+            st.w[j, a] = st.q[j, a] + p.c * math.sqrt(log_m / st.n[j, a])
+        return argmax_random(st.w, j, key, t)
 
     @staticmethod
     @ijit
@@ -64,9 +82,15 @@ class SlidingWindowUCB(Agent):
             old = int(st.past_a[j, slot])
             st.n[j, old] -= 1.0
             st.s[j, old] -= st.past_r[j, slot]
-            st.q[j, old] = st.s[j, old] / st.n[j, old] if st.n[j, old] > 0.0 else 0.0
+            if st.n[j, old] > 0.0:
+                st.q[j, old] = st.s[j, old] / st.n[j, old]
+            else:
+                st.q[j, old] = 0.0
+                st.absent[j] += 1.0
         st.past_a[j, slot] = a
         st.past_r[j, slot] = r
+        if st.n[j, a] == 0.0:
+            st.absent[j] -= 1.0
         st.n[j, a] += 1.0
         st.s[j, a] += r
         st.q[j, a] = st.s[j, a] / st.n[j, a]
