@@ -12,7 +12,7 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
-from fastrl.validation import check_array, check_int, check_real
+from fastrl.validation import check_array, check_int, check_real, frozen_copy
 
 __all__ = ["BanditProblem", "KernelSpec"]
 
@@ -31,8 +31,9 @@ P_LOC, P_SCALE, P_SPREAD, P_RATE = 0, 1, 2, 3
 
 
 def _readonly(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
+    # A private copy: check_array returns the caller's own array (or a view of it) when it
+    # already is contiguous float64, and a problem must not change when that array does.
+    return frozen_copy(arr)
 
 
 class KernelSpec(NamedTuple):
