@@ -124,17 +124,21 @@ def check_size(name: str, value, *, low: int = 1, high: int = MAX_SIZE) -> int:
     return check_int(name, value, low=low, high=min(high, MAX_SIZE))
 
 
-def check_memory(name: str, nbytes: int, *, limit: int = MAX_BYTES) -> None:
-    """Raise :class:`OutputTooLargeError` naming ``name`` when ``nbytes`` exceeds ``limit``.
+def check_memory(needs: dict[str, int], *, limit: int = MAX_BYTES) -> None:
+    """Refuse a request whose outputs cannot fit in memory, before allocating.
 
-    Also refuses more than the machine's physical memory where the OS reports it.
+    ``needs`` maps each size argument to the bytes it costs (a lower estimate of
+    the outputs and scratch it makes the call allocate). When their sum exceeds
+    ``limit`` or the machine's physical memory, raise :class:`OutputTooLargeError`
+    naming the costliest argument and the bytes needed.
     """
-    nbytes = int(nbytes)
+    total = sum(int(v) for v in needs.values())
     bound = min(limit, _physical_memory())
-    if nbytes > bound:
+    if total > bound:
+        name = max(needs, key=lambda k: int(needs[k]))
         raise OutputTooLargeError(
-            f"{name} is too large: the outputs need {nbytes:,} bytes "
-            f"({nbytes / 2**30:.3g} GiB), more than the {bound:,} bytes available"
+            f"{name} is too large: the outputs need at least {total:,} bytes "
+            f"({total / 2**30:.3g} GiB), more than the {bound:,} bytes available"
         )
 
 

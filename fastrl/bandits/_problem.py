@@ -12,7 +12,7 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
-from fastrl.validation import check_array, check_int, check_real, frozen_copy
+from fastrl.validation import check_array, check_int, check_real, check_size, frozen_copy
 
 __all__ = ["BanditProblem", "KernelSpec"]
 
@@ -101,7 +101,7 @@ class BanditProblem:
         name = self._VALUES
         values = getattr(self, name)
         if values is None:
-            check_int("num_arms", self.num_arms, low=1)
+            check_size("num_arms", self.num_arms)
             self._check_prior()
             return
         if rate > 0.0:
@@ -262,7 +262,7 @@ class BanditProblem:
 
     @classmethod
     def _drawn(cls, num_arms, **kwargs):
-        num_arms = check_int("num_arms", num_arms, low=1, high=2**31 - 1)
+        num_arms = check_size("num_arms", num_arms, high=2**31 - 1)
         return cls(None, num_arms=num_arms, **kwargs)
 
 
