@@ -25,6 +25,7 @@ __all__ = [
     "OutputTooLargeError",
     "MAX_SIZE",
     "MAX_BYTES",
+    "MAX_MAGNITUDE",
 ]
 
 #: upper bound of every size argument (runs, steps, episodes, arms, ...): far above any
@@ -36,6 +37,11 @@ MAX_SIZE = 2**31
 #: allocating, naming the argument (a guard against typos like ``steps=10**11``, not a
 #: promise that anything below fits the machine's memory)
 MAX_BYTES = 2**40
+
+#: bound on the magnitude of reward parameters (means, standard deviations, priors): a
+#: square of such a value summed over ``MAX_SIZE`` steps (the kernels' running variances)
+#: stays far from float64 overflow, and no real problem comes near it
+MAX_MAGNITUDE = 1e100
 
 
 def check_int(name: str, value, *, low: int | None = None, high: int | None = None) -> int:

@@ -154,6 +154,25 @@ def _warn(what: str, converged: np.ndarray, detail: str) -> None:
         )
 
 
+def _overflow(what: str, values: np.ndarray, q: np.ndarray, converged: np.ndarray) -> np.ndarray:
+    """Non-finite values are overflow, never convergence: clear ``converged`` and warn.
+
+    Returns ``converged`` as the iteration saw it, for :func:`_warn` (which reports the rest).
+    """
+    seen = converged.copy()
+    finite = np.isfinite(values).all(axis=1) & np.isfinite(q).all(axis=(1, 2))
+    if not finite.all():
+        converged &= finite
+        warnings.warn(
+            f"{what}: the values of {int((~finite).sum())} of {finite.size} problem(s) "
+            "overflowed to inf or NaN (rewards too large for this gamma); reported as not "
+            "converged",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return seen | ~finite
+
+
 def _result(values, q, policy, iterations, converged, single) -> PlanningResult:
     if single:
         return PlanningResult(values[0], q[0], policy[0], int(iterations[0]), bool(converged[0]))
@@ -196,7 +215,8 @@ def value_iteration(
     iterations = np.empty(N, dtype=np.int64)
     converged = np.empty(N, dtype=np.bool_)
     _k._value_iteration(*arrays[:4], gamma, tol, max_iter, values, q, policy, iterations, converged)
-    _warn("value_iteration", converged, f"max_iter={max_iter}, tol={tol}")
+    seen = _overflow("value_iteration", values, q, converged)
+    _warn("value_iteration", seen, f"max_iter={max_iter}, tol={tol}")
     return _result(values, q, policy, iterations, converged, isinstance(mdp, TabularMDP))
 
 
@@ -251,7 +271,9 @@ def _policy_evaluation(mdp, policy, gamma, kernel) -> PlanningResult:
     kernel(*arrays[:4], probs, gamma, values, q, greedy, singular)
     _raise_singular(singular, gamma)
     ones = np.ones(N, dtype=np.int64)
-    return _result(values, q, greedy, ones, ones.astype(bool), single and N == 1)
+    converged = ones.astype(bool)
+    _overflow("policy_evaluation", values, q, converged)
+    return _result(values, q, greedy, ones, converged, single and N == 1)
 
 
 def policy_iteration(
@@ -283,5 +305,6 @@ def policy_iteration(
         *arrays[:4], gamma, max_iter, values, q, policy, iterations, converged, singular
     )
     _raise_singular(singular, gamma)
-    _warn("policy_iteration", converged, f"max_iter={max_iter}")
+    seen = _overflow("policy_iteration", values, q, converged)
+    _warn("policy_iteration", seen, f"max_iter={max_iter}")
     return _result(values, q, policy, iterations, converged, isinstance(mdp, TabularMDP))
