@@ -30,6 +30,7 @@ from fastrl.tabular import (
     MDPStack,
     QLearning,
     TabularMDP,
+    estimate_model,
     estimate_model_from_episodes,
     evaluate,
     frozen_lake,
@@ -152,6 +153,7 @@ def test_size_arguments_have_an_upper_bound(call, name):
         ),
         (lambda: train(frozen_lake(), QLearning(), runs=2**31, episodes=2), "runs"),
         (lambda: random_search(frozen_lake(), 2**31), "num_policies"),
+        (lambda: estimate_model([0], [0], [0], [0.0], num_states=10**6), "num_states"),
     ],
 )
 def test_outputs_that_cannot_fit_raise_memory_error_before_allocating(call, name):

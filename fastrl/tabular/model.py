@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastrl.tabular.mdp import TabularMDP
-from fastrl.validation import check_array, check_int, check_real
+from fastrl.validation import check_array, check_int, check_memory, check_real, check_size
 
 __all__ = ["EstimatedModel", "Encoder", "estimate_model", "estimate_model_from_episodes"]
 
@@ -136,9 +136,11 @@ def estimate_model(
     S = (
         int(max(s.max(), s2.max())) + 1
         if num_states is None
-        else check_int("num_states", num_states, low=1)
+        else check_size("num_states", num_states)
     )
-    A = int(a.max()) + 1 if num_actions is None else check_int("num_actions", num_actions, low=1)
+    A = int(a.max()) + 1 if num_actions is None else check_size("num_actions", num_actions)
+    # dense (S, A, S) counts, probabilities, rewards and flags, several of them at once
+    check_memory({"num_states": 5 * 8 * S * A * S})
     if max(s.max(), s2.max()) >= S:
         raise ValueError(f"state indices must be < num_states={S}")
     if a.max() >= A:
