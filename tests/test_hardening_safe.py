@@ -343,3 +343,25 @@ def test_cli_refuses_empty_list_entries(capsys):
         main(["bandit", "--problem", "bernoulli", "--probs", "0.5,,0.5"])
     assert exc.value.code == 2
     assert "no empty entries" in capsys.readouterr().err
+
+
+# -- Solvers on large state spaces (dense exact evaluation) ----------------------------------
+def _chain(S: int) -> TabularMDP:
+    nxt = np.minimum(np.arange(S) + 1, S - 1).reshape(S, 1, 1)
+    ones = np.ones((S, 1, 1))
+    initial = np.zeros(S)
+    initial[0] = 1.0
+    return TabularMDP(nxt, ones, ones * 0.0, nxt == S - 1, initial, max_episode_steps=5)
+
+
+def test_exact_evaluation_too_large_names_the_state_count_not_a_system_error():
+    from fastrl.tabular import policy_evaluation, policy_iteration
+
+    m = _chain(200_000)
+    with pytest.raises(MemoryError, match="mdp.num_states is too large"):
+        policy_evaluation(m, np.zeros(m.num_states, dtype=np.int64), 0.9)
+    with pytest.raises(MemoryError, match="mdp.num_states is too large"):
+        policy_iteration(m, 0.9)
+    with pytest.warns(RuntimeWarning, match="policy_value is NaN"):
+        res = train(m, QLearning(), runs=1, episodes=1)
+    assert np.isnan(res.policy_value).all()

@@ -31,7 +31,7 @@ import numpy as np
 
 from fastrl.tabular import _plan_kernels as _k
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
-from fastrl.validation import check_int, check_real
+from fastrl.validation import check_int, check_memory, check_real
 
 __all__ = ["PlanningResult", "value_iteration", "policy_evaluation", "policy_iteration"]
 
@@ -76,6 +76,15 @@ class PlanningResult:
                 "converged": np.repeat(np.atleast_1d(self.converged), S),
             }
         )
+
+
+def _check_dense(S: int, N: int) -> None:
+    """Exact evaluation solves a dense ``S x S`` system per parallel block: refuse, naming
+    the state count, when those cannot fit (numba would raise a bare ``SystemError``)."""
+    import numba
+
+    blocks = min(-(-N // _k.BLOCK), numba.get_num_threads())
+    check_memory({"mdp.num_states": 8 * S * S * blocks})
 
 
 def _check_mdp(mdp) -> None:
@@ -268,6 +277,7 @@ def _policy_evaluation(mdp, policy, gamma, kernel) -> PlanningResult:
     N = max(N_mdp, N_pi)
     values, q, greedy = _outputs(N, S, A)
     singular = np.empty(N, dtype=np.bool_)
+    _check_dense(S, 1 if kernel is _k._policy_evaluation_serial else N)
     kernel(*arrays[:4], probs, gamma, values, q, greedy, singular)
     _raise_singular(singular, gamma)
     ones = np.ones(N, dtype=np.int64)
@@ -301,6 +311,7 @@ def policy_iteration(
     iterations = np.empty(N, dtype=np.int64)
     converged = np.empty(N, dtype=np.bool_)
     singular = np.empty(N, dtype=np.bool_)
+    _check_dense(S, N)
     _k._policy_iteration(
         *arrays[:4], gamma, max_iter, values, q, policy, iterations, converged, singular
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +26,7 @@ from fastrl.tabular._learn_plan import plan_for, run_blocks
 from fastrl.tabular.learners import TabularAgent
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
 from fastrl.tabular.planning import _policy_evaluation
-from fastrl.validation import check_bool, check_int, check_memory, check_size
+from fastrl.validation import OutputTooLargeError, check_bool, check_int, check_memory, check_size
 
 __all__ = ["TrainResult", "TabularComparison", "train", "compare"]
 
@@ -165,6 +166,11 @@ def _greedy_values(mdp, policy: np.ndarray, gamma: float) -> np.ndarray:
         rows = policy.view(np.dtype((np.void, policy.dtype.itemsize * policy.shape[1])))
         _, first, inverse = np.unique(rows.ravel(), return_index=True, return_inverse=True)
         unique, inverse = policy[first], inverse.reshape(-1)
+    try:
+        check_memory({"mdp.num_states": 8 * mdp.num_states**2})
+    except OutputTooLargeError as exc:  # the exact solve is dense: report no value, not a crash
+        warnings.warn(f"policy_value is NaN: {exc}", RuntimeWarning, stacklevel=3)
+        return np.full(policy.shape[0], math.nan)
     if gamma < 1.0:
         # The serial kernel: few distinct policies, and a first call compiles 3 s less.
         res = _policy_evaluation(mdp, unique, gamma, _plan_kernels._policy_evaluation_serial)
