@@ -18,31 +18,33 @@ import time
 _PROBLEM_KINDS = ("testbed", "bernoulli", "gaussian", "poisson", "exponential", "beta")
 
 
-def _items(text: str, kind: str) -> list[str]:
+def _items(flag: str, text: str, kind: str) -> list[str]:
     items = [x.strip() for x in text.split(",")]
     if any(not x for x in items):  # "0.5,,0.5" or a stray comma: a typo, not a list
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated {kind} with no empty entries, got {text!r}"
+        raise ValueError(
+            f"{flag}: expected comma-separated {kind} with no empty entries, got {text!r}"
         )
     return items
 
 
-def _floats(text: str) -> list[float]:
+def _floats(flag: str, text: str) -> list[float]:
     try:
-        return [float(x) for x in _items(text, "numbers")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated numbers, got {text!r}"
-        ) from None
+        return [float(x) for x in _items(flag, text, "numbers")]
+    except ValueError as exc:
+        if "empty entries" in str(exc):
+            raise
+        raise ValueError(f"{flag}: expected comma-separated numbers, got {text!r}") from None
 
 
-def _ints(text: str) -> list[int]:
+def _ints(flag: str, text: str | None) -> list[int] | None:
+    if text is None:
+        return None
     try:
-        return [int(x) for x in _items(text, "integers")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated integers, got {text!r}"
-        ) from None
+        return [int(x) for x in _items(flag, text, "integers")]
+    except ValueError as exc:
+        if "empty entries" in str(exc):
+            raise
+        raise ValueError(f"{flag}: expected comma-separated integers, got {text!r}") from None
 
 
 def _check_output(flag: str, path: str | None, *, image: bool = False) -> None:
@@ -97,11 +99,13 @@ def _check_specs(specs: list[str]) -> None:
         seen.add(key)
 
 
-def _rows(text: str) -> list[float] | list[list[float]]:
+def _rows(flag: str, text: str | None) -> list[float] | list[list[float]] | None:
     """``0.2,0.8`` (one row) or ``0.2,0.8/0.8,0.2`` (one row per segment)."""
+    if text is None:
+        return None
     if "/" not in text:
-        return _floats(text)
-    return [_floats(part) for part in text.split("/")]
+        return _floats(flag, text)
+    return [_floats(flag, part) for part in text.split("/")]
 
 
 def _arms(values, default: int) -> int:
@@ -116,6 +120,10 @@ def _bandit(args) -> int:
 
     specs = args.agent or ["epsilon-greedy epsilon=0.1", "ucb c=2"]
     try:
+        # parsed here, not by argparse types, so that a malformed list is one line of error
+        args.probs = _rows("--probs", args.probs)
+        args.means = _rows("--means", args.means)
+        args.change_points = _ints("--change-points", args.change_points)
         _check_output("--csv", args.csv)
         _check_output("--plot", args.plot, image=True)
         _check_problem_flags(args)
@@ -238,11 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     b.add_argument("--arms", type=int, default=10, help="number of arms of drawn means")
     b.add_argument(
-        "--probs", type=_rows,
+        "--probs",
         help="bernoulli success probabilities, e.g. 0.7,0.3 (per segment: 0.7,0.3/0.3,0.7)",
     )  # fmt: skip
     b.add_argument(
-        "--means", type=_rows,
+        "--means",
         help="arm means of the other families, e.g. 1,2,3 (per segment: 1,2,3/3,2,1)",
     )  # fmt: skip
     b.add_argument("--reward-std", type=float, help="gaussian reward noise (default 1)")
@@ -253,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--drift-std", type=float, default=0.0, help="random-walk std of the true values"
     )
     b.add_argument(
-        "--change-points", type=_ints,
+        "--change-points",
         help="steps at which the means jump, e.g. 500,1000 (give one row of means per segment, "
         "or none for fresh draws per segment)",
     )  # fmt: skip
