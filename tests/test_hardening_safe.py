@@ -350,14 +350,31 @@ def _chain(S: int) -> TabularMDP:
     return TabularMDP(nxt, ones, ones * 0.0, nxt == S - 1, initial, max_episode_steps=5)
 
 
-def test_exact_evaluation_too_large_names_the_state_count_not_a_system_error():
+def test_large_state_spaces_evaluate_sparsely_and_match_the_dense_solve(monkeypatch):
+    from fastrl.tabular import _sparse_eval, policy_evaluation, policy_iteration
+
+    m = frozen_lake("8x8")
+    pol = np.random.default_rng(0).integers(0, 4, m.num_states)
+    dense_pe, dense_pi = policy_evaluation(m, pol, 0.95), policy_iteration(m, 0.95)
+    monkeypatch.setattr(_sparse_eval, "DENSE_MAX_STATES", 0)
+    sparse_pe, sparse_pi = policy_evaluation(m, pol, 0.95), policy_iteration(m, 0.95)
+    assert np.abs(sparse_pe.values - dense_pe.values).max() < 1e-9
+    assert np.array_equal(sparse_pe.policy, dense_pe.policy)
+    assert np.abs(sparse_pi.values - dense_pi.values).max() < 1e-9
+    assert np.array_equal(sparse_pi.policy, dense_pi.policy) and sparse_pi.converged
+
+
+def test_large_exact_evaluation_is_sparse_or_names_the_state_count():
+    # Old: a 90,000-state evaluation died with numba's SystemError (a dense S x S solve).
     from fastrl.tabular import policy_evaluation, policy_iteration
 
+    m = _chain(5000)  # above DENSE_MAX_STATES: sparse
+    res = policy_evaluation(m, np.zeros(m.num_states, dtype=np.int64), 0.9)
+    assert res.values[-2] == 0.0 and np.isfinite(res.values).all()
+    res = train(m, QLearning(), runs=1, episodes=1)
+    assert np.isfinite(res.policy_value).all()
     m = _chain(200_000)
     with pytest.raises(MemoryError, match="mdp.num_states is too large"):
-        policy_evaluation(m, np.zeros(m.num_states, dtype=np.int64), 0.9)
+        policy_evaluation(m, np.zeros(m.num_states, dtype=np.int64), 1.0)  # gamma 1: dense
     with pytest.raises(MemoryError, match="mdp.num_states is too large"):
-        policy_iteration(m, 0.9)
-    with pytest.warns(RuntimeWarning, match="policy_value is NaN"):
-        res = train(m, QLearning(), runs=1, episodes=1)
-    assert np.isnan(res.policy_value).all()
+        policy_iteration(m, 1.0)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastrl.tabular import _plan_kernels as _k
+from fastrl.tabular import _sparse_eval as _sparse
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
 from fastrl.validation import check_int, check_memory, check_real
 
@@ -276,9 +277,12 @@ def _policy_evaluation(mdp, policy, gamma, kernel) -> PlanningResult:
         raise ValueError(f"policy must hold 1 or {N_mdp} policies for this stack, got {N_pi}")
     N = max(N_mdp, N_pi)
     values, q, greedy = _outputs(N, S, A)
-    singular = np.empty(N, dtype=np.bool_)
-    _check_dense(S, 1 if kernel is _k._policy_evaluation_serial else N)
-    kernel(*arrays[:4], probs, gamma, values, q, greedy, singular)
+    singular = np.zeros(N, dtype=np.bool_)
+    if _sparse.use_sparse(S, gamma):
+        _sparse.evaluate_batch(arrays, probs, gamma, values, q, greedy)
+    else:
+        _check_dense(S, 1 if kernel is _k._policy_evaluation_serial else N)
+        kernel(*arrays[:4], probs, gamma, values, q, greedy, singular)
     _raise_singular(singular, gamma)
     ones = np.ones(N, dtype=np.int64)
     converged = ones.astype(bool)
@@ -310,11 +314,14 @@ def policy_iteration(
     values, q, policy = _outputs(N, S, A)
     iterations = np.empty(N, dtype=np.int64)
     converged = np.empty(N, dtype=np.bool_)
-    singular = np.empty(N, dtype=np.bool_)
-    _check_dense(S, N)
-    _k._policy_iteration(
-        *arrays[:4], gamma, max_iter, values, q, policy, iterations, converged, singular
-    )
+    singular = np.zeros(N, dtype=np.bool_)
+    if _sparse.use_sparse(S, gamma):
+        _sparse.iterate_policies(arrays, gamma, max_iter, values, q, policy, iterations, converged)
+    else:
+        _check_dense(S, N)
+        _k._policy_iteration(
+            *arrays[:4], gamma, max_iter, values, q, policy, iterations, converged, singular
+        )
     _raise_singular(singular, gamma)
     seen = _overflow("policy_iteration", values, q, converged)
     _warn("policy_iteration", seen, f"max_iter={max_iter}")
