@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 
@@ -17,29 +18,94 @@ import time
 _PROBLEM_KINDS = ("testbed", "bernoulli", "gaussian", "poisson", "exponential", "beta")
 
 
-def _floats(text: str) -> list[float]:
+def _items(flag: str, text: str, kind: str) -> list[str]:
+    items = [x.strip() for x in text.split(",")]
+    if any(not x for x in items):  # "0.5,,0.5" or a stray comma: a typo, not a list
+        raise ValueError(
+            f"{flag}: expected comma-separated {kind} with no empty entries, got {text!r}"
+        )
+    return items
+
+
+def _floats(flag: str, text: str) -> list[float]:
     try:
-        return [float(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated numbers, got {text!r}"
-        ) from None
+        return [float(x) for x in _items(flag, text, "numbers")]
+    except ValueError as exc:
+        if "empty entries" in str(exc):
+            raise
+        raise ValueError(f"{flag}: expected comma-separated numbers, got {text!r}") from None
 
 
-def _ints(text: str) -> list[int]:
+def _ints(flag: str, text: str | None) -> list[int] | None:
+    if text is None:
+        return None
     try:
-        return [int(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated integers, got {text!r}"
-        ) from None
+        return [int(x) for x in _items(flag, text, "integers")]
+    except ValueError as exc:
+        if "empty entries" in str(exc):
+            raise
+        raise ValueError(f"{flag}: expected comma-separated integers, got {text!r}") from None
 
 
-def _rows(text: str) -> list[float] | list[list[float]]:
+def _check_output(flag: str, path: str | None, *, image: bool = False) -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
+    if path is None:
+        return
+    if os.path.isdir(path):
+        raise ValueError(f"{flag} {path!r} is a directory; give a file name")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise ValueError(f"{flag} {path!r}: the directory {parent!r} does not exist")
+    if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise ValueError(f"{flag} {path!r} is not writable")
+    if image:
+        ext = os.path.splitext(path)[1].lstrip(".").lower()
+        try:
+            from matplotlib.figure import Figure
+        except ImportError:
+            raise ValueError(f"{flag} needs matplotlib (pip install matplotlib)") from None
+        types = Figure().canvas.get_supported_filetypes()
+        if ext and ext not in types:
+            raise ValueError(
+                f"{flag} {path!r}: unknown image type {ext!r}; "
+                f"use one of {', '.join(sorted(types))}"
+            )
+
+
+def _check_problem_flags(args) -> None:
+    """Flags that the chosen --problem would silently ignore are a contradiction."""
+    kind = args.problem
+    if args.probs is not None and kind != "bernoulli":
+        takes = "--arms (means drawn per run)" if kind == "testbed" else "--means"
+        raise ValueError(f"--probs is for --problem bernoulli; --problem {kind} takes {takes}")
+    if args.means is not None and kind in ("bernoulli", "testbed"):
+        other = "--probs" if kind == "bernoulli" else "--arms (means drawn per run)"
+        raise ValueError(f"--means does not apply to --problem {kind}; it takes {other}")
+    if args.reward_std is not None and kind not in ("testbed", "gaussian"):
+        raise ValueError(f"--reward-std is for gaussian problems, not --problem {kind}")
+    if args.concentration is not None and kind != "beta":
+        raise ValueError(f"--concentration is for --problem beta, not --problem {kind}")
+    for flag, value in (("--low", args.low), ("--high", args.high)):
+        if value is not None and kind in ("testbed", "gaussian"):
+            raise ValueError(f"{flag} does not apply to --problem {kind} (normal prior)")
+
+
+def _check_specs(specs: list[str]) -> None:
+    seen = set()
+    for spec in specs:
+        key = " ".join(spec.split())
+        if key in seen:
+            raise ValueError(f"--agent {spec!r} is given twice")
+        seen.add(key)
+
+
+def _rows(flag: str, text: str | None) -> list[float] | list[list[float]] | None:
     """``0.2,0.8`` (one row) or ``0.2,0.8/0.8,0.2`` (one row per segment)."""
+    if text is None:
+        return None
     if "/" not in text:
-        return _floats(text)
-    return [_floats(part) for part in text.split("/")]
+        return _floats(flag, text)
+    return [_floats(flag, part) for part in text.split("/")]
 
 
 def _arms(values, default: int) -> int:
@@ -54,6 +120,14 @@ def _bandit(args) -> int:
 
     specs = args.agent or ["epsilon-greedy epsilon=0.1", "ucb c=2"]
     try:
+        # parsed here, not by argparse types, so that a malformed list is one line of error
+        args.probs = _rows("--probs", args.probs)
+        args.means = _rows("--means", args.means)
+        args.change_points = _ints("--change-points", args.change_points)
+        _check_output("--csv", args.csv)
+        _check_output("--plot", args.plot, image=True)
+        _check_problem_flags(args)
+        _check_specs(specs)
         agents = {spec: parse_agent(spec) for spec in specs}
         arms = _arms(args.probs if args.problem == "bernoulli" else args.means, args.arms)
         problem = make_problem(
@@ -62,8 +136,8 @@ def _bandit(args) -> int:
             probs=args.probs,
             means=args.means,
             drift_std=args.drift_std,
-            reward_std=args.reward_std,
-            concentration=args.concentration,
+            reward_std=1.0 if args.reward_std is None else args.reward_std,
+            concentration=2.0 if args.concentration is None else args.concentration,
             low=args.low,
             high=args.high,
             change_points=args.change_points,
@@ -76,7 +150,7 @@ def _bandit(args) -> int:
         cmp = compare(
             agents, problem, runs=args.runs, steps=args.steps, seed=args.seed, progress=progress
         )
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, MemoryError) as exc:  # OutputTooLargeError is both
         print(f"fastrl bandit: error: {exc}", file=sys.stderr)
         return 2
     elapsed = time.perf_counter() - start
@@ -112,8 +186,23 @@ def _demo(args) -> int:
 
 
 def _bench(args) -> int:
+    from fastrl._bench import GROUPS
     from fastrl.bench import run_bench
 
+    try:
+        if not (math.isfinite(args.scale) and args.scale > 0.0):
+            raise ValueError(f"--scale must be a finite number > 0, got {args.scale}")
+        names = [g.name for g in GROUPS]
+        for group in args.group or ():
+            if group not in names:
+                raise ValueError(f"--group must be one of {', '.join(names)}, got {group!r}")
+        _check_output("--json", args.json)
+        _check_output("--update-readme", args.update_readme)
+        if args.update_readme is not None and not os.path.isfile(args.update_readme):
+            raise ValueError(f"--update-readme {args.update_readme!r} does not exist")
+    except ValueError as exc:
+        print(f"fastrl bench: error: {exc}", file=sys.stderr)
+        return 2
     return run_bench(
         scale=args.scale, json_path=args.json, readme=args.update_readme, groups=args.group
     )
@@ -157,22 +246,22 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     b.add_argument("--arms", type=int, default=10, help="number of arms of drawn means")
     b.add_argument(
-        "--probs", type=_rows,
+        "--probs",
         help="bernoulli success probabilities, e.g. 0.7,0.3 (per segment: 0.7,0.3/0.3,0.7)",
     )  # fmt: skip
     b.add_argument(
-        "--means", type=_rows,
+        "--means",
         help="arm means of the other families, e.g. 1,2,3 (per segment: 1,2,3/3,2,1)",
     )  # fmt: skip
-    b.add_argument("--reward-std", type=float, default=1.0, help="gaussian reward noise")
-    b.add_argument("--concentration", type=float, default=2.0, help="beta precision a + b")
+    b.add_argument("--reward-std", type=float, help="gaussian reward noise (default 1)")
+    b.add_argument("--concentration", type=float, help="beta precision a + b (default 2)")
     b.add_argument("--low", type=float, help="uniform prior of drawn means: lower end")
     b.add_argument("--high", type=float, help="uniform prior of drawn means: upper end")
     b.add_argument(
         "--drift-std", type=float, default=0.0, help="random-walk std of the true values"
     )
     b.add_argument(
-        "--change-points", type=_ints,
+        "--change-points",
         help="steps at which the means jump, e.g. 500,1000 (give one row of means per segment, "
         "or none for fresh draws per segment)",
     )  # fmt: skip

@@ -56,6 +56,8 @@ class Schedule:
     duration: int = 1000
 
     def __post_init__(self):
+        if not isinstance(self.kind, str):
+            raise TypeError(f"schedule kind must be one of {sorted(_CODES)}, got {self.kind!r}")
         kind = _ALIASES.get(self.kind, self.kind)
         if kind not in _CODES:
             raise ValueError(f"schedule kind must be one of {sorted(_CODES)}, got {self.kind!r}")

@@ -9,10 +9,39 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 
 import numpy as np
 
-__all__ = ["check_int", "check_real", "check_bool", "check_array", "check_probabilities"]
+__all__ = [
+    "check_int",
+    "check_real",
+    "check_bool",
+    "check_array",
+    "check_probabilities",
+    "check_size",
+    "check_memory",
+    "frozen_copy",
+    "OutputTooLargeError",
+    "MAX_SIZE",
+    "MAX_BYTES",
+    "MAX_MAGNITUDE",
+]
+
+#: upper bound of every size argument (runs, steps, episodes, arms, ...): far above any
+#: feasible request, and small enough that the kernels' int64 index arithmetic
+#: (``run * steps + t``, counters, block offsets) cannot overflow for a product of two
+MAX_SIZE = 2**31
+
+#: the most bytes one call may allocate for its outputs: above it a request fails before
+#: allocating, naming the argument (a guard against typos like ``steps=10**11``, not a
+#: promise that anything below fits the machine's memory)
+MAX_BYTES = 2**40
+
+#: bound on the magnitude of reward parameters (means, standard deviations, priors): a
+#: square of such a value summed over ``MAX_SIZE`` steps (the kernels' running variances)
+#: stays far from float64 overflow, and no real problem comes near it
+MAX_MAGNITUDE = 1e100
 
 
 def check_int(name: str, value, *, low: int | None = None, high: int | None = None) -> int:
@@ -85,3 +114,57 @@ def check_probabilities(name: str, value, *, ndim: int | tuple[int, ...]) -> np.
     if arr.size and (arr.min() < 0.0 or arr.max() > 1.0):
         raise ValueError(f"{name} must lie in [0, 1], got values from {arr.min()} to {arr.max()}")
     return arr
+
+
+class OutputTooLargeError(MemoryError, ValueError):
+    """A request whose outputs cannot fit in memory, raised before allocating.
+
+    A ``MemoryError`` (what numpy raises for a failed allocation) and a
+    ``ValueError`` (the argument is at fault); the message names the argument
+    and the bytes needed.
+    """
+
+
+def check_size(name: str, value, *, low: int = 1, high: int = MAX_SIZE) -> int:
+    """A size argument: an integer in ``[low, high]``, ``high`` at most :data:`MAX_SIZE`."""
+    return check_int(name, value, low=low, high=min(high, MAX_SIZE))
+
+
+def check_memory(needs: dict[str, int], *, limit: int = MAX_BYTES) -> None:
+    """Refuse a request whose outputs cannot fit in memory, before allocating.
+
+    ``needs`` maps each size argument to the bytes it costs (a lower estimate of
+    the outputs and scratch it makes the call allocate). When their sum exceeds
+    ``limit`` or the machine's physical memory, raise :class:`OutputTooLargeError`
+    naming the costliest argument and the bytes needed.
+    """
+    total = sum(int(v) for v in needs.values())
+    bound = min(limit, _physical_memory())
+    if total > bound:
+        name = max(needs, key=lambda k: int(needs[k]))
+        raise OutputTooLargeError(
+            f"{name} is too large: the outputs need at least {total:,} bytes "
+            f"({total / 2**30:.3g} GiB), more than the {bound:,} bytes available"
+        )
+
+
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not on POSIX
+        return MAX_BYTES
+
+
+def frozen_copy(arr: np.ndarray) -> np.ndarray:
+    """A private, truly read-only copy of ``arr`` (same dtype and shape, C order).
+
+    The copy lives in an immutable ``bytes`` buffer, so ``setflags(write=True)``
+    raises ``ValueError`` on it and on every view of it: a validated model
+    cannot be edited into one that makes a kernel index out of bounds.
+    """
+    arr = np.ascontiguousarray(arr)
+    out = np.frombuffer(arr.tobytes(), dtype=arr.dtype).reshape(arr.shape)
+    if not out.flags.aligned:  # never seen (bytes data is 16-byte aligned): a plain copy
+        out = arr.copy()
+        out.setflags(write=False)
+    return out

@@ -12,7 +12,14 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
-from fastrl.validation import check_array, check_int, check_real
+from fastrl.validation import (
+    MAX_MAGNITUDE,
+    check_array,
+    check_int,
+    check_real,
+    check_size,
+    frozen_copy,
+)
 
 __all__ = ["BanditProblem", "KernelSpec"]
 
@@ -31,8 +38,18 @@ P_LOC, P_SCALE, P_SPREAD, P_RATE = 0, 1, 2, 3
 
 
 def _readonly(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
+    # A private copy: check_array returns the caller's own array (or a view of it) when it
+    # already is contiguous float64, and a problem must not change when that array does.
+    return frozen_copy(arr)
+
+
+def _check_magnitude(name: str, arr: np.ndarray) -> None:
+    # Larger values overflow the kernels' float64 sums of squares (NaN or inf curves).
+    if arr.size and np.abs(arr).max() > MAX_MAGNITUDE:
+        raise ValueError(
+            f"{name} must lie within +-{MAX_MAGNITUDE:g}, got values from "
+            f"{arr.min()} to {arr.max()}"
+        )
 
 
 class KernelSpec(NamedTuple):
@@ -81,7 +98,8 @@ class BanditProblem:
 
     def _setup(self) -> None:
         set_ = object.__setattr__
-        set_(self, "drift_std", check_real("drift_std", self.drift_std, low=0.0))
+        drift = check_real("drift_std", self.drift_std, low=0.0, high=MAX_MAGNITUDE)
+        set_(self, "drift_std", drift)
         rate = check_real("change_rate", self.change_rate, low=0.0, high=1.0)
         set_(self, "change_rate", rate)
         cps = self.change_points
@@ -100,7 +118,7 @@ class BanditProblem:
         name = self._VALUES
         values = getattr(self, name)
         if values is None:
-            check_int("num_arms", self.num_arms, low=1)
+            check_size("num_arms", self.num_arms)
             self._check_prior()
             return
         if rate > 0.0:
@@ -116,6 +134,7 @@ class BanditProblem:
                 f"{name} needs one row per segment: {cps.size + 1} rows for "
                 f"{cps.size} change_points, got {arr.shape[0]}"
             )
+        _check_magnitude(name, arr)
         self._check_mean_values(name, arr)
         set_(self, name, _readonly(arr))
         set_(self, "num_arms", int(arr.shape[-1]))
@@ -123,8 +142,10 @@ class BanditProblem:
     def _check_prior(self) -> None:
         """The prior of drawn means (``low``/``high`` of the uniform prior by default)."""
         lo, hi = self.reward_range
-        low = check_real("low", self.low, low=lo, high=hi)
-        high = check_real("high", self.high, low=lo, high=hi)
+        low = check_real("low", self.low, low=max(lo, -MAX_MAGNITUDE), high=min(hi, MAX_MAGNITUDE))
+        high = check_real(
+            "high", self.high, low=max(lo, -MAX_MAGNITUDE), high=min(hi, MAX_MAGNITUDE)
+        )
         if high < low:
             raise ValueError(f"high must be >= low ({low}), got {high}")
         object.__setattr__(self, "low", low)
@@ -261,7 +282,7 @@ class BanditProblem:
 
     @classmethod
     def _drawn(cls, num_arms, **kwargs):
-        num_arms = check_int("num_arms", num_arms, low=1, high=2**31 - 1)
+        num_arms = check_size("num_arms", num_arms, high=2**31 - 1)
         return cls(None, num_arms=num_arms, **kwargs)
 
 

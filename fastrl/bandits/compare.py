@@ -8,7 +8,7 @@ import numpy as np
 
 from fastrl._table import format_table
 from fastrl.bandits.simulate import QUANTILES, BanditResult, simulate
-from fastrl.validation import check_int
+from fastrl.validation import check_int, check_real
 
 __all__ = ["Comparison", "compare"]
 
@@ -130,8 +130,9 @@ class Comparison:
         -------
         matplotlib.axes.Axes
         """
-        if metric not in _LABELS:
+        if not isinstance(metric, str) or metric not in _LABELS:
             raise ValueError(f"metric must be one of {sorted(_LABELS)}, got {metric!r}")
+        band = check_real("band", band, low=0.0)
         import matplotlib.pyplot as plt
 
         if ax is None:

@@ -47,7 +47,7 @@ from fastrl.bandits._problem import (  # noqa: F401  (the kernel codes live here
     KernelSpec,
     _doc,
 )
-from fastrl.validation import check_real
+from fastrl.validation import MAX_MAGNITUDE, check_real
 
 __all__ = [
     "PROBLEMS",
@@ -152,13 +152,16 @@ class GaussianBandit(BanditProblem):
     _REWARD: ClassVar[int] = REWARD_GAUSSIAN
 
     def __post_init__(self):
-        std = check_real("reward_std", self.reward_std, low=0.0, low_open=True)
+        std = check_real("reward_std", self.reward_std, low=0.0, low_open=True, high=MAX_MAGNITUDE)
         object.__setattr__(self, "reward_std", std)
         self._setup()
 
     def _check_prior(self):
-        object.__setattr__(self, "mean_offset", check_real("mean_offset", self.mean_offset))
-        object.__setattr__(self, "mean_std", check_real("mean_std", self.mean_std, low=0.0))
+        bound = MAX_MAGNITUDE
+        offset = check_real("mean_offset", self.mean_offset, low=-bound, high=bound)
+        object.__setattr__(self, "mean_offset", offset)
+        std = check_real("mean_std", self.mean_std, low=0.0, high=bound)
+        object.__setattr__(self, "mean_std", std)
 
     @classmethod
     def testbed(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from fastrl._chunks import BLOCK_SIZE, block_counts, chunk_runs
@@ -15,7 +16,7 @@ from fastrl.bandits.agents import Agent
 from fastrl.bandits.problems import BanditProblem
 from fastrl.rng import check_seed, stream_roots
 from fastrl.stats import Accumulator
-from fastrl.validation import check_bool, check_int
+from fastrl.validation import check_bool, check_int, check_memory, check_size
 
 __all__ = ["BanditResult", "simulate"]
 
@@ -202,16 +203,30 @@ def simulate(
     return _simulate(problem, agent, runs, steps, seed, record_runs, progress, client)
 
 
+def _check_memory(problem, runs: int, steps: int, record_runs: bool) -> None:
+    """Refuse before allocating what cannot fit: results, the chunks' statistics, run state."""
+    blocks = numba.get_num_threads() + 1  # a chunk holds at least one block per thread
+    k = problem.num_arms
+    check_memory(
+        {
+            "runs": 8 * runs * (1 + 2 * steps * record_runs),
+            "steps": 2 * 8 * NUM_METRICS * steps * (blocks + 1),
+            "problem.num_arms": 8 * k * (2 * blocks + BLOCK_SIZE * blocks),
+        }
+    )
+
+
 def _simulate(
     problem, agent, runs, steps, seed=0, record_runs=False, progress=False, client=None,
     block_size=BLOCK_SIZE, chunk_blocks=None,
 ):  # fmt: skip
     """:func:`simulate` with the plan's knobs (block size, blocks per chunk) for the tests."""
     _check_problem_agent(problem, agent)
-    runs = check_int("runs", runs, low=1)
-    steps = check_int("steps", steps, low=1)
+    runs = check_size("runs", runs)
+    steps = check_size("steps", steps)
     seed = check_seed(seed)
     record_runs = check_bool("record_runs", record_runs)
+    _check_memory(problem, runs, steps, record_runs)
     check_bool("progress", progress)
     block_size = check_int("block_size", block_size, low=1)
     if client is not None:

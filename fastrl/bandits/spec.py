@@ -69,6 +69,8 @@ def parse_agent(spec: str):
         key, eq, text = word.partition("=")
         if not eq or not key:
             raise ValueError(f"agent option {word!r} must look like key=value")
+        if key in kwargs or key in sched:
+            raise ValueError(f"agent option {key!r} is given twice in {spec!r}")
         takes_schedule = "schedule" in getattr(cls, "__dataclass_fields__", {})
         (sched if key in _SCHEDULE_KEYS and takes_schedule else kwargs)[key] = _value(text)
     if name == "greedy":

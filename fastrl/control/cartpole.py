@@ -9,7 +9,7 @@ import numpy as np
 
 from fastrl.control import _dynamics as d
 from fastrl.control._params import check_param, num_rows
-from fastrl.validation import check_int
+from fastrl.validation import check_size
 
 __all__ = ["CartPole"]
 
@@ -80,7 +80,7 @@ class CartPole:
                 f"kinematics_integrator must be one of {_INTEGRATORS}, "
                 f"got {self.kinematics_integrator!r}"
             )
-        steps = check_int("max_episode_steps", self.max_episode_steps, low=1)
+        steps = check_size("max_episode_steps", self.max_episode_steps)
         object.__setattr__(self, "max_episode_steps", steps)
         object.__setattr__(self, "_num_rows", rows)
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from fastrl.control import _dynamics as d
 from fastrl.control._params import param_table, set_params
-from fastrl.validation import check_int
+from fastrl.validation import check_size
 
 __all__ = ["MountainCar"]
 
@@ -59,7 +59,7 @@ class MountainCar:
         set_params(self, _FIELDS)
         if np.any(np.asarray(self.min_position) >= np.asarray(self.max_position)):
             raise ValueError("min_position must be < max_position")
-        steps = check_int("max_episode_steps", self.max_episode_steps, low=1)
+        steps = check_size("max_episode_steps", self.max_episode_steps)
         object.__setattr__(self, "max_episode_steps", steps)
 
     @property

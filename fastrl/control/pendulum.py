@@ -8,7 +8,7 @@ import numpy as np
 
 from fastrl.control import _dynamics as d
 from fastrl.control._params import param_table, set_params
-from fastrl.validation import check_int
+from fastrl.validation import check_size
 
 __all__ = ["Pendulum"]
 
@@ -52,7 +52,7 @@ class Pendulum:
 
     def __post_init__(self):
         set_params(self, _FIELDS)
-        steps = check_int("max_episode_steps", self.max_episode_steps, low=1)
+        steps = check_size("max_episode_steps", self.max_episode_steps)
         object.__setattr__(self, "max_episode_steps", steps)
 
     @property

@@ -10,7 +10,7 @@ import numpy as np
 from fastrl.control._kernels import DRAW_NORMAL, DRAW_UNIFORM, _draw_candidates, evaluate_kernel
 from fastrl.control.cartpole import CartPole
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, STREAM_EXTRA, check_seed, stream_roots
-from fastrl.validation import check_array, check_int, check_real
+from fastrl.validation import check_array, check_memory, check_real, check_size
 
 __all__ = ["METHODS", "POLICIES", "LinearEvaluation", "SearchResult", "evaluate_linear", "search"]
 
@@ -108,7 +108,7 @@ def evaluate_linear(
     w = np.ascontiguousarray(w.reshape(-1, w.shape[-1]) if w.ndim == 2 else w[None, :])
     if w.shape[1] != NUM_WEIGHTS:
         raise ValueError(f"weights must have {NUM_WEIGHTS} columns, got shape {np.shape(weights)}")
-    episodes = check_int("episodes", episodes, low=1)
+    episodes = check_size("episodes", episodes, low=1)
     seed = check_seed(seed)
     softmax = _check_policy(policy)
     root = stream_roots(seed)[STREAM_EXTRA]
@@ -230,10 +230,11 @@ def search(
     task = _task(task)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    population = check_int("population", population, low=1)
-    generations = check_int("generations", generations, low=1)
-    episodes = check_int("episodes", episodes, low=1)
-    eval_episodes = check_int("eval_episodes", eval_episodes, low=2)
+    population = check_size("population", population, low=1)
+    generations = check_size("generations", generations, low=1)
+    episodes = check_size("episodes", episodes, low=1)
+    eval_episodes = check_size("eval_episodes", eval_episodes, low=2)
+    check_memory({"population": 4 * 8 * NUM_WEIGHTS * population})
     scale = check_real("scale", scale, low=0.0, low_open=True)
     elite_frac = check_real("elite_frac", elite_frac, low=0.0, high=1.0, low_open=True)
     noise = check_real("noise", noise, low=0.0)

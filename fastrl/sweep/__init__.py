@@ -14,7 +14,7 @@ from fastrl.sweep._exec import Checkpoint, SweepError, run_tasks
 from fastrl.sweep._grid import chunk_plan, expand, token
 from fastrl.sweep._tasks import ChunkTask, Merger
 from fastrl.sweep.result import SweepResult
-from fastrl.validation import check_bool, check_int
+from fastrl.validation import check_bool, check_int, check_size
 
 __all__ = ["sweep", "SweepResult", "SweepError"]
 
@@ -26,7 +26,7 @@ def _validate(family, points, runs, steps, episodes, max_episode_steps):
             raise TypeError("a bandit sweep takes steps= (and no episodes=)")
         from fastrl.bandits.simulate import _check_problem_agent, _plan
 
-        length = check_int("steps", steps, low=1)
+        length = check_size("steps", steps)
         for p in points:
             _check_problem_agent(p.problem, p.agent)
             _plan(p.problem, p.agent, runs, length)
@@ -37,7 +37,7 @@ def _validate(family, points, runs, steps, episodes, max_episode_steps):
     from fastrl.tabular.mdp import MDPStack
     from fastrl.tabular.train import _episode_limit
 
-    length = check_int("episodes", episodes, low=1)
+    length = check_size("episodes", episodes)
     for p in points:
         if not isinstance(p.agent, TabularAgent):
             raise TypeError(f"agents[{p.kind!r}] must be a TabularAgent, got {p.agent!r}")
@@ -164,7 +164,7 @@ def sweep(
     >>> res.to_frame()[["agent", "epsilon"]].values.tolist()
     [['eps', 0.01], ['eps', 0.1], ['ucb', nan]]
     """
-    runs = check_int("runs", runs, low=1)
+    runs = check_size("runs", runs)
     retries = check_int("retries", retries, low=0)
     progress = check_bool("progress", progress)
     points, params, problem_params, family = expand(agents, problem, seed)

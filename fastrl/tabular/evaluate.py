@@ -35,7 +35,7 @@ from fastrl import rng
 from fastrl.tabular import _rollout_kernels as _k
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
 from fastrl.tabular.planning import as_policy_batch
-from fastrl.validation import check_int
+from fastrl.validation import check_memory, check_size
 
 __all__ = ["EvaluationResult", "SearchResult", "evaluate", "random_search"]
 
@@ -122,7 +122,7 @@ def _episode_limit(mdp, max_episode_steps) -> int:
                 "and episodes might never end"
             )
         return int(mdp.max_episode_steps)
-    return check_int("max_episode_steps", max_episode_steps, low=1)
+    return check_size("max_episode_steps", max_episode_steps)
 
 
 def evaluate(
@@ -155,7 +155,7 @@ def evaluate(
     """
     if not isinstance(mdp, TabularMDP | MDPStack):
         raise TypeError(f"mdp must be a TabularMDP or MDPStack, got {type(mdp).__name__}")
-    episodes = check_int("episodes", episodes, low=1)
+    episodes = check_size("episodes", episodes)
     roots = rng.stream_roots(seed)
     limit = _episode_limit(mdp, max_episode_steps)
     arrays = batched_arrays(mdp)
@@ -193,9 +193,10 @@ def random_policies(
     Policy ``j``'s action in state ``s`` is ``randint(run_key(roots[STREAM_PROBLEM], j),
     counter(s, 0), num_actions)``, so policy ``j`` depends only on ``seed`` and ``j``.
     """
-    num_states = check_int("num_states", num_states, low=1)
-    num_actions = check_int("num_actions", num_actions, low=1, high=2**32 - 1)
-    num_policies = check_int("num_policies", num_policies, low=1)
+    num_states = check_size("num_states", num_states)
+    num_actions = check_size("num_actions", num_actions)
+    num_policies = check_size("num_policies", num_policies)
+    check_memory({"num_policies": 8 * num_policies * num_states})
     roots = rng.stream_roots(seed)
     out = np.empty((num_policies, num_states), dtype=np.int64)
     _k._random_policies(roots[rng.STREAM_PROBLEM], np.int64(num_actions), out)
@@ -218,6 +219,12 @@ def random_search(
     """
     if not isinstance(mdp, TabularMDP | MDPStack):
         raise TypeError(f"mdp must be a TabularMDP or MDPStack, got {type(mdp).__name__}")
+    num_policies = check_size("num_policies", num_policies)
+    if isinstance(mdp, MDPStack) and num_policies not in (1, len(mdp)):
+        raise ValueError(
+            f"num_policies must be 1 or len(mdp) = {len(mdp)} for an MDPStack (policy j "
+            f"runs on MDP j), got {num_policies}"
+        )
     policies = random_policies(mdp.num_states, mdp.num_actions, num_policies, seed)
     ev = evaluate(mdp, policies, episodes=episodes, seed=seed, max_episode_steps=max_episode_steps)
     best = int(np.argmax(ev.mean_return))

@@ -27,7 +27,7 @@ import numpy as np
 
 from fastrl.rng import check_seed
 from fastrl.tabular.mdp import TabularMDP
-from fastrl.validation import check_int, check_real
+from fastrl.validation import check_memory, check_real, check_size
 
 __all__ = [
     "MAPS",
@@ -59,14 +59,21 @@ _MOVES = np.array([[0, -1], [1, 0], [0, 1], [-1, 0]])
 
 
 def _check_map(desc, letters=_LETTERS) -> tuple[str, ...]:
-    if isinstance(desc, str) or not isinstance(desc, Sequence | np.ndarray):
+    if (
+        isinstance(desc, str)
+        or not isinstance(desc, Sequence | np.ndarray)
+        or (isinstance(desc, np.ndarray) and desc.ndim == 0)
+    ):
         raise TypeError(f"desc must be a sequence of strings (map rows), got {desc!r}")
     rows = []
     for row in desc:
-        if isinstance(row, bytes | np.bytes_):
-            row = row.decode()
-        elif isinstance(row, np.ndarray):
-            row = "".join(x.decode() if isinstance(x, bytes) else str(x) for x in row.tolist())
+        try:
+            if isinstance(row, bytes | np.bytes_):
+                row = row.decode()
+            elif isinstance(row, np.ndarray):
+                row = "".join(x.decode() if isinstance(x, bytes) else str(x) for x in row.tolist())
+        except (UnicodeDecodeError, TypeError, IndexError) as exc:
+            raise ValueError(f"desc rows must be text of map letters, got {row!r}") from exc
         if not isinstance(row, str):
             raise TypeError(f"desc rows must be strings, got {row!r}")
         rows.append(row)
@@ -164,7 +171,7 @@ def frozen_lake(
     is_slippery : bool
     """
     if desc is None:
-        if map_name not in MAPS:
+        if not isinstance(map_name, str) or map_name not in MAPS:
             raise ValueError(f"map_name must be one of {sorted(MAPS)}, got {map_name!r}")
         desc = MAPS[map_name]
         name = f"FrozenLake-{map_name}"
@@ -216,16 +223,27 @@ def random_map(size: int = 8, p: float = 0.8, seed: int = 0) -> tuple[str, ...]:
     start to goal exists. Uses its own ``numpy.random.default_rng(seed)``
     (never the global state), which is what Gymnasium's seeding does, so
     ``random_map(size, p, seed) == tuple(generate_random_map(size, p, seed))``.
+
+    Unlike Gymnasium, the search is bounded: after ``max(1000, 2**24 // size**2)``
+    unsolvable draws (a second or so) it raises ``ValueError``. Below the
+    percolation threshold (``p`` under about 0.6) large maps are almost never
+    solvable.
     """
-    size = check_int("size", size, low=2)
+    size = check_size("size", size, low=2)
+    check_memory({"size": 16 * size * size})
     p = check_real("p", p, low=0.0, high=1.0, low_open=True)
     gen = np.random.default_rng(check_seed(seed))
-    while True:
+    attempts = max(1000, 2**24 // size**2)
+    for _ in range(attempts):
         board = gen.choice(["F", "H"], (size, size), p=[p, 1 - p])
         board[0][0] = "S"
         board[-1][-1] = "G"
         if _solvable(board):
             return tuple("".join(row) for row in board)
+    raise ValueError(
+        f"random_map found no solvable map with size={size} and p={p} in {attempts} draws: "
+        "raise p (the chance of a frozen cell) or lower size"
+    )
 
 
 def cliff_walking(*, is_slippery: bool = False, max_episode_steps: int | None = None) -> TabularMDP:

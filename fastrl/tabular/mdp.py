@@ -24,13 +24,14 @@ Example
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from fastrl.validation import check_int
+from fastrl.validation import check_int, frozen_copy
 
 __all__ = ["TabularMDP", "MDPStack", "stack", "batched_arrays", "PROB_TOL"]
 
@@ -55,21 +56,54 @@ def _numeric(name: str, value, ndim: int, dtype) -> np.ndarray:
     if np.dtype(dtype).kind == "b" and arr.dtype.kind != "b":
         if not np.all((arr == 0) | (arr == 1)):
             raise ValueError(f"{name} must hold booleans (or 0/1)")
-    out = np.array(arr, dtype=dtype, order="C", copy=True)
-    out.setflags(write=False)
-    return out
+    return frozen_copy(np.asarray(arr, dtype=dtype))
 
 
-def _check_distribution(name: str, arr: np.ndarray, axis: int = -1) -> None:
+def _tolerance(dtype, n: int) -> float:
+    """``PROB_TOL``, or the rounding error of summing ``n`` numbers of a coarser dtype."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f" or dtype.itemsize >= 8:
+        return PROB_TOL
+    return max(PROB_TOL, 4.0 * max(n, 1) * float(np.finfo(dtype).eps))
+
+
+def _check_distribution(name: str, arr: np.ndarray, axis: int = -1, tol: float = PROB_TOL) -> None:
     if arr.size and arr.min() < 0.0:
         idx = tuple(int(i) for i in np.argwhere(arr < 0.0)[0])
         raise ValueError(f"{name} must be non-negative, got {arr[idx]} at index {idx}")
     total = arr.sum(axis=axis)
-    bad = np.abs(total - 1.0) > PROB_TOL
+    bad = np.abs(total - 1.0) > tol
     if np.any(bad):
         idx = tuple(int(i) for i in np.argwhere(np.atleast_1d(bad))[0])
         got = np.atleast_1d(total)[idx]
-        raise ValueError(f"{name} must sum to 1 (within {PROB_TOL}); sum is {got!r} at {idx}")
+        raise ValueError(f"{name} must sum to 1 (within {tol:g}); sum is {got!r} at {idx}")
+
+
+def _check_model(next_state, prob, reward, terminated, initial, lead: int):
+    """Validated private copies of a model's arrays; ``lead`` leading batch axes (0 or 1)."""
+    next_state = _numeric("next_state", next_state, 3 + lead, np.int64)
+    shape = next_state.shape
+    if min(shape, default=0) < 1:
+        dims = "(N, S, A, K)" if lead else "(S, A, K)"
+        raise ValueError(f"next_state must have shape {dims} with every size >= 1, got {shape}")
+    S = shape[lead]
+    prob = _numeric("prob", prob, 3 + lead, np.float64)
+    reward = _numeric("reward", reward, 3 + lead, np.float64)
+    terminated = _numeric("terminated", terminated, 3 + lead, np.bool_)
+    for label, arr in (("prob", prob), ("reward", reward), ("terminated", terminated)):
+        if arr.shape != shape:
+            raise ValueError(f"{label} must have the shape of next_state {shape}, got {arr.shape}")
+    if next_state.min() < 0 or next_state.max() >= S:
+        raise ValueError(
+            f"next_state must lie in [0, {S}), got values from "
+            f"{next_state.min()} to {next_state.max()}"
+        )
+    _check_distribution("prob", prob)
+    initial = _numeric("initial", initial, 1 + lead, np.float64)
+    if initial.shape != shape[:lead] + (S,):
+        raise ValueError(f"initial must have shape {shape[:lead] + (S,)}, got {initial.shape}")
+    _check_distribution("initial", initial)
+    return next_state, prob, reward, terminated, initial
 
 
 def _check_desc(desc) -> tuple[str, ...] | None:
@@ -79,14 +113,49 @@ def _check_desc(desc) -> tuple[str, ...] | None:
         raise TypeError(f"desc must be a sequence of strings or None, got {desc!r}")
     rows = []
     for row in desc:
-        if isinstance(row, bytes | np.bytes_):
-            row = row.decode()
-        elif isinstance(row, np.ndarray):  # a row of single characters, as Gymnasium stores it
-            row = b"".join(row.tolist()).decode() if row.dtype.kind == "S" else "".join(row)
+        try:
+            if isinstance(row, bytes | np.bytes_):
+                row = row.decode()
+            elif isinstance(row, np.ndarray):  # a row of single characters, as Gymnasium has it
+                row = b"".join(row.tolist()).decode() if row.dtype.kind == "S" else "".join(row)
+        except (UnicodeDecodeError, TypeError) as exc:
+            raise ValueError(f"desc rows must be text (ASCII map letters), got {row!r}") from exc
         if not isinstance(row, str):
             raise TypeError(f"desc rows must be strings, got {row!r}")
         rows.append(str(row))
     return tuple(rows)
+
+
+def _gym_entries(table: dict, s: int, a: int) -> list[tuple]:
+    """``P[s][a]`` of a toy-text table as checked ``(prob, next_state, reward, terminated)``."""
+    where = f"env.unwrapped.P[{s}][{a}]"
+    try:
+        entries = table[s][a]
+    except (KeyError, IndexError, TypeError) as exc:
+        raise ValueError(f"{where} is missing: P must map every state to every action") from exc
+    if isinstance(entries, str | bytes) or not isinstance(entries, Iterable):
+        raise TypeError(f"{where} must be a list of (prob, next_state, reward, terminated)")
+    out = []
+    for k, entry in enumerate(entries):
+        try:
+            p, s_next, r, t = entry
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{where}[{k}] must be (prob, next_state, reward, terminated), got {entry!r}"
+            ) from exc
+        if isinstance(s_next, bool) or not isinstance(s_next, numbers.Real):
+            raise TypeError(f"{where}[{k}]: next_state must be an integer, got {s_next!r}")
+        if not math.isfinite(s_next) or s_next != int(s_next):
+            raise ValueError(f"{where}[{k}]: next_state must be an integer, got {s_next!r}")
+        for label, value in (("prob", p), ("reward", r)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{where}[{k}]: {label} must be a real number, got {value!r}")
+        if not isinstance(t, bool | np.bool_) and t not in (0, 1):
+            raise TypeError(f"{where}[{k}]: terminated must be a bool, got {t!r}")
+        out.append((p, int(s_next), r, bool(t)))
+    if not out:
+        raise ValueError(f"{where} must hold at least one transition")
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,30 +198,9 @@ class TabularMDP:
 
     def __post_init__(self):
         set_ = object.__setattr__
-        next_state = _numeric("next_state", self.next_state, 3, np.int64)
-        S, A, K = next_state.shape
-        if S < 1 or A < 1 or K < 1:
-            raise ValueError(
-                f"next_state must have shape (S, A, K) with S, A, K >= 1, got {next_state.shape}"
-            )
-        prob = _numeric("prob", self.prob, 3, np.float64)
-        reward = _numeric("reward", self.reward, 3, np.float64)
-        terminated = _numeric("terminated", self.terminated, 3, np.bool_)
-        for label, arr in (("prob", prob), ("reward", reward), ("terminated", terminated)):
-            if arr.shape != next_state.shape:
-                raise ValueError(
-                    f"{label} must have the shape of next_state {next_state.shape}, got {arr.shape}"
-                )
-        if next_state.min() < 0 or next_state.max() >= S:
-            raise ValueError(
-                f"next_state must lie in [0, {S}), got values from "
-                f"{next_state.min()} to {next_state.max()}"
-            )
-        _check_distribution("prob", prob)
-        initial = _numeric("initial", self.initial, 1, np.float64)
-        if initial.shape != (S,):
-            raise ValueError(f"initial must have shape ({S},), got {initial.shape}")
-        _check_distribution("initial", initial)
+        next_state, prob, reward, terminated, initial = _check_model(
+            self.next_state, self.prob, self.reward, self.terminated, self.initial, 0
+        )
         if not isinstance(self.name, str):
             raise TypeError(f"name must be a str, got {self.name!r}")
         set_(self, "next_state", next_state)
@@ -219,11 +267,15 @@ class TabularMDP:
         Only successors with positive probability are stored, in increasing
         order of ``s'``; ``K`` is the largest count over ``(s, a)``.
         """
+        in_dtype = getattr(P, "dtype", np.float64)
         P = _numeric("P", P, 3, np.float64)
         S, A, S2 = P.shape
         if S2 != S or S < 1 or A < 1:
             raise ValueError(f"P must have shape (S, A, S) with S, A >= 1, got {P.shape}")
-        _check_distribution("P", P)
+        tol = _tolerance(in_dtype, S)
+        _check_distribution("P", P, tol=tol)
+        if tol > PROB_TOL:  # float32/float16 input: sums are off by its rounding; renormalise
+            P = P / P.sum(axis=-1, keepdims=True)
         R = np.asarray(R)
         if R.ndim == 2:
             R = _numeric("R", R, 2, np.float64)
@@ -275,14 +327,15 @@ class TabularMDP:
         A = int(u.action_space.n)
         if len(table) != S:
             raise ValueError(f"env.unwrapped.P has {len(table)} states, observation space has {S}")
-        K = max(len(table[s][a]) for s in range(S) for a in range(A))
+        rows = [[_gym_entries(table, s, a) for a in range(A)] for s in range(S)]
+        K = max(len(entries) for row in rows for entries in row)
         next_state = np.repeat(np.arange(S, dtype=np.int64), A * K).reshape(S, A, K)
         prob = np.zeros((S, A, K))
         reward = np.zeros((S, A, K))
         term = np.zeros((S, A, K), dtype=bool)
         for s in range(S):
             for a in range(A):
-                for k, (p, s_next, r, t) in enumerate(table[s][a]):
+                for k, (p, s_next, r, t) in enumerate(rows[s][a]):
                     prob[s, a, k], next_state[s, a, k] = p, s_next
                     reward[s, a, k], term[s, a, k] = r, t
         initial = getattr(u, "initial_state_distrib", None)
@@ -321,6 +374,9 @@ class TabularMDP:
         return (self.prob * self.reward).sum(axis=-1)
 
 
+_FIELDS = ("next_state", "prob", "reward", "terminated", "initial")
+
+
 @dataclass(frozen=True, eq=False)
 class MDPStack:
     """``N`` MDPs of identical shape ``(S, A, K)``, stacked along a leading axis.
@@ -339,6 +395,26 @@ class MDPStack:
     names: tuple[str, ...]
     descs: tuple[tuple[str, ...] | None, ...]
     max_episode_steps: int | None
+
+    def __post_init__(self):
+        # Built directly (not by stack) the arrays are as unchecked as any user input.
+        arrays = _check_model(
+            self.next_state, self.prob, self.reward, self.terminated, self.initial, 1
+        )
+        for label, arr in zip(_FIELDS, arrays, strict=True):
+            object.__setattr__(self, label, arr)
+        N = arrays[0].shape[0]
+        for label in ("names", "descs"):
+            value = getattr(self, label)
+            if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != N:
+                raise ValueError(f"{label} must be a sequence of {N} entries (one per MDP)")
+        if not all(isinstance(n, str) for n in self.names):
+            raise TypeError(f"names must hold strings, got {self.names!r}")
+        object.__setattr__(self, "names", tuple(self.names))
+        object.__setattr__(self, "descs", tuple(_check_desc(d) for d in self.descs))
+        if self.max_episode_steps is not None:
+            limit = check_int("max_episode_steps", self.max_episode_steps, low=1)
+            object.__setattr__(self, "max_episode_steps", limit)
 
     @property
     def num_mdps(self) -> int:
@@ -395,6 +471,8 @@ def stack(mdps: Iterable[TabularMDP], *, max_episode_steps: int | None = None) -
     ``max_episode_steps`` if given, else the MDPs' common limit; MDPs with
     different limits need an explicit ``max_episode_steps``.
     """
+    if isinstance(mdps, TabularMDP | str) or not isinstance(mdps, Iterable):
+        raise TypeError(f"mdps must be an iterable of TabularMDP, got {type(mdps).__name__}")
     mdps = list(mdps)
     if not mdps:
         raise ValueError("stack needs at least one TabularMDP")
@@ -432,8 +510,6 @@ def stack(mdps: Iterable[TabularMDP], *, max_episode_steps: int | None = None) -
         reward[j, :, :, :k] = m.reward
         term[j, :, :, :k] = m.terminated
         initial[j] = m.initial
-    for arr in (next_state, prob, reward, term, initial):
-        arr.setflags(write=False)
     names = tuple(m.name for m in mdps)
     descs = tuple(m.desc for m in mdps)
     return MDPStack(next_state, prob, reward, term, initial, names, descs, max_episode_steps)

@@ -18,13 +18,15 @@ Example
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from fastrl.tabular.mdp import TabularMDP
-from fastrl.validation import check_array, check_int, check_real
+from fastrl.validation import check_array, check_int, check_memory, check_real, check_size
 
 __all__ = ["EstimatedModel", "Encoder", "estimate_model", "estimate_model_from_episodes"]
 
@@ -134,9 +136,11 @@ def estimate_model(
     S = (
         int(max(s.max(), s2.max())) + 1
         if num_states is None
-        else check_int("num_states", num_states, low=1)
+        else check_size("num_states", num_states)
     )
-    A = int(a.max()) + 1 if num_actions is None else check_int("num_actions", num_actions, low=1)
+    A = int(a.max()) + 1 if num_actions is None else check_size("num_actions", num_actions)
+    # dense (S, A, S) counts, probabilities, rewards and flags, several of them at once
+    check_memory({"num_states": 5 * 8 * S * A * S})
     if max(s.max(), s2.max()) >= S:
         raise ValueError(f"state indices must be < num_states={S}")
     if a.max() >= A:
@@ -284,6 +288,28 @@ class Encoder:
         return f"Encoder(states={self._states!r}, actions={self._actions!r})"
 
 
+def _log_real(value, where: str) -> float:
+    """A logged reward: a finite real number, or a string of one (a log read from CSV)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | str):
+        raise TypeError(f"{where} must be a real number, got {value!r}")
+    try:
+        value = float(value)
+    except ValueError as exc:
+        raise ValueError(f"{where} must be a real number, got {value!r}") from exc
+    if not math.isfinite(value):
+        raise ValueError(f"{where} must be finite, got {value}")
+    return value
+
+
+def _log_bool(value, where: str) -> bool:
+    """A logged flag: a bool or the integer 0/1; ``bool()`` would read "False" and NaN as True."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Real) and value in (0, 1):  # 0/1, also as 0.0/1.0
+        return bool(value)
+    raise ValueError(f"{where} must be a bool (or 0/1), got {value!r}")
+
+
 def estimate_model_from_episodes(
     episodes: Iterable,
     *,
@@ -324,17 +350,26 @@ def estimate_model_from_episodes(
     """
     enc = Encoder() if encoder is None else encoder
     cols: dict[str, list] = {"s": [], "a": [], "s2": [], "r": [], "t": [], "first": []}
+    if isinstance(episodes, str | bytes | Mapping) or not isinstance(episodes, Iterable):
+        raise TypeError(f"episodes must be an iterable of episodes, got {type(episodes).__name__}")
     for e, episode in enumerate(episodes):
         bonus = 0.0
         if isinstance(episode, Mapping):
             if "steps" not in episode:
                 raise ValueError(f"episode {e} is a mapping without 'steps'")
-            bonus = float(episode.get("reward", 0.0))
+            bonus = _log_real(episode.get("reward", 0.0), f"episode {e}: key 'reward'")
             episode = episode["steps"]
+        if isinstance(episode, str | bytes) or not isinstance(episode, Iterable):
+            raise TypeError(f"episode {e} must be a list of step dicts, got {episode!r}")
         steps = list(episode)
         if not steps:
             raise ValueError(f"episode {e} has no steps")
         for j, step in enumerate(steps):
+            if not isinstance(step, Mapping):
+                raise ValueError(
+                    f"episode {e} step {j} must be a dict with keys {state_key!r}, "
+                    f"{action_key!r}, {next_key!r}, got {step!r}"
+                )
             try:
                 s, a, s2 = step[state_key], step[action_key], step[next_key]
             except (KeyError, TypeError) as exc:
@@ -343,11 +378,14 @@ def estimate_model_from_episodes(
                     f"{action_key!r}, {next_key!r}, got {step!r}"
                 ) from exc
             last = j == len(steps) - 1
+            where = f"episode {e} step {j}"
             cols["s"].append(enc.add_state(s))
             cols["s2"].append(enc.add_state(s2))
             cols["a"].append(enc.add_action(a))
-            cols["r"].append(float(step.get(reward_key, 0.0)) + (bonus if last else 0.0))
-            cols["t"].append(bool(step.get(terminated_key, last and last_terminates)))
+            r = _log_real(step.get(reward_key, 0.0), f"{where}: key {reward_key!r}")
+            cols["r"].append(r + (bonus if last else 0.0))
+            t = step.get(terminated_key, last and last_terminates)
+            cols["t"].append(_log_bool(t, f"{where}: key {terminated_key!r}"))
             if j == 0:
                 cols["first"].append(cols["s"][-1])
     if not cols["s"]:

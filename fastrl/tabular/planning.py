@@ -30,8 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastrl.tabular import _plan_kernels as _k
+from fastrl.tabular import _sparse_eval as _sparse
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
-from fastrl.validation import check_int, check_real
+from fastrl.validation import check_int, check_memory, check_real
 
 __all__ = ["PlanningResult", "value_iteration", "policy_evaluation", "policy_iteration"]
 
@@ -76,6 +77,15 @@ class PlanningResult:
                 "converged": np.repeat(np.atleast_1d(self.converged), S),
             }
         )
+
+
+def _check_dense(S: int, N: int) -> None:
+    """Exact evaluation solves a dense ``S x S`` system per parallel block: refuse, naming
+    the state count, when those cannot fit (numba would raise a bare ``SystemError``)."""
+    import numba
+
+    blocks = min(-(-N // _k.BLOCK), numba.get_num_threads())
+    check_memory({"mdp.num_states": 8 * S * S * blocks})
 
 
 def _check_mdp(mdp) -> None:
@@ -154,6 +164,25 @@ def _warn(what: str, converged: np.ndarray, detail: str) -> None:
         )
 
 
+def _overflow(what: str, values: np.ndarray, q: np.ndarray, converged: np.ndarray) -> np.ndarray:
+    """Non-finite values are overflow, never convergence: clear ``converged`` and warn.
+
+    Returns ``converged`` as the iteration saw it, for :func:`_warn` (which reports the rest).
+    """
+    seen = converged.copy()
+    finite = np.isfinite(values).all(axis=1) & np.isfinite(q).all(axis=(1, 2))
+    if not finite.all():
+        converged &= finite
+        warnings.warn(
+            f"{what}: the values of {int((~finite).sum())} of {finite.size} problem(s) "
+            "overflowed to inf or NaN (rewards too large for this gamma); reported as not "
+            "converged",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return seen | ~finite
+
+
 def _result(values, q, policy, iterations, converged, single) -> PlanningResult:
     if single:
         return PlanningResult(values[0], q[0], policy[0], int(iterations[0]), bool(converged[0]))
@@ -196,7 +225,8 @@ def value_iteration(
     iterations = np.empty(N, dtype=np.int64)
     converged = np.empty(N, dtype=np.bool_)
     _k._value_iteration(*arrays[:4], gamma, tol, max_iter, values, q, policy, iterations, converged)
-    _warn("value_iteration", converged, f"max_iter={max_iter}, tol={tol}")
+    seen = _overflow("value_iteration", values, q, converged)
+    _warn("value_iteration", seen, f"max_iter={max_iter}, tol={tol}")
     return _result(values, q, policy, iterations, converged, isinstance(mdp, TabularMDP))
 
 
@@ -247,11 +277,17 @@ def _policy_evaluation(mdp, policy, gamma, kernel) -> PlanningResult:
         raise ValueError(f"policy must hold 1 or {N_mdp} policies for this stack, got {N_pi}")
     N = max(N_mdp, N_pi)
     values, q, greedy = _outputs(N, S, A)
-    singular = np.empty(N, dtype=np.bool_)
-    kernel(*arrays[:4], probs, gamma, values, q, greedy, singular)
+    singular = np.zeros(N, dtype=np.bool_)
+    if _sparse.use_sparse(S, gamma):
+        _sparse.evaluate_batch(arrays, probs, gamma, values, q, greedy)
+    else:
+        _check_dense(S, 1 if kernel is _k._policy_evaluation_serial else N)
+        kernel(*arrays[:4], probs, gamma, values, q, greedy, singular)
     _raise_singular(singular, gamma)
     ones = np.ones(N, dtype=np.int64)
-    return _result(values, q, greedy, ones, ones.astype(bool), single and N == 1)
+    converged = ones.astype(bool)
+    _overflow("policy_evaluation", values, q, converged)
+    return _result(values, q, greedy, ones, converged, single and N == 1)
 
 
 def policy_iteration(
@@ -278,10 +314,15 @@ def policy_iteration(
     values, q, policy = _outputs(N, S, A)
     iterations = np.empty(N, dtype=np.int64)
     converged = np.empty(N, dtype=np.bool_)
-    singular = np.empty(N, dtype=np.bool_)
-    _k._policy_iteration(
-        *arrays[:4], gamma, max_iter, values, q, policy, iterations, converged, singular
-    )
+    singular = np.zeros(N, dtype=np.bool_)
+    if _sparse.use_sparse(S, gamma):
+        _sparse.iterate_policies(arrays, gamma, max_iter, values, q, policy, iterations, converged)
+    else:
+        _check_dense(S, N)
+        _k._policy_iteration(
+            *arrays[:4], gamma, max_iter, values, q, policy, iterations, converged, singular
+        )
     _raise_singular(singular, gamma)
-    _warn("policy_iteration", converged, f"max_iter={max_iter}")
+    seen = _overflow("policy_iteration", values, q, converged)
+    _warn("policy_iteration", seen, f"max_iter={max_iter}")
     return _result(values, q, policy, iterations, converged, isinstance(mdp, TabularMDP))

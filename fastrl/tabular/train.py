@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +26,7 @@ from fastrl.tabular._learn_plan import plan_for, run_blocks
 from fastrl.tabular.learners import TabularAgent
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
 from fastrl.tabular.planning import _policy_evaluation
-from fastrl.validation import check_bool, check_int
+from fastrl.validation import OutputTooLargeError, check_bool, check_int, check_memory, check_size
 
 __all__ = ["TrainResult", "TabularComparison", "train", "compare"]
 
@@ -113,7 +114,7 @@ def _episode_limit(mdp, max_episode_steps) -> int:
                 "max_episode_steps must be given: the MDP has no default episode limit"
             )
         return int(mdp.max_episode_steps)
-    return check_int("max_episode_steps", max_episode_steps, low=1)
+    return check_size("max_episode_steps", max_episode_steps)
 
 
 def _value_gamma1(mdp: TabularMDP, policy: np.ndarray) -> float:
@@ -165,6 +166,12 @@ def _greedy_values(mdp, policy: np.ndarray, gamma: float) -> np.ndarray:
         rows = policy.view(np.dtype((np.void, policy.dtype.itemsize * policy.shape[1])))
         _, first, inverse = np.unique(rows.ravel(), return_index=True, return_inverse=True)
         unique, inverse = policy[first], inverse.reshape(-1)
+    try:  # gamma = 1 solves densely on the reachable states (gamma < 1 may go sparse)
+        if gamma >= 1.0:
+            check_memory({"mdp.num_states": 8 * mdp.num_states**2})
+    except OutputTooLargeError as exc:  # report no value, not a crash
+        warnings.warn(f"policy_value is NaN: {exc}", RuntimeWarning, stacklevel=3)
+        return np.full(policy.shape[0], math.nan)
     if gamma < 1.0:
         # The serial kernel: few distinct policies, and a first call compiles 3 s less.
         res = _policy_evaluation(mdp, unique, gamma, _plan_kernels._policy_evaluation_serial)
@@ -263,8 +270,16 @@ def _train(
     _check_mdp(mdp)
     if not isinstance(agent, TabularAgent):
         raise TypeError(f"agent must be a TabularAgent (QLearning, Sarsa, ...), got {agent!r}")
-    runs = check_int("runs", runs, low=1)
-    episodes = check_int("episodes", episodes, low=1)
+    runs = check_size("runs", runs)
+    episodes = check_size("episodes", episodes)
+    record_runs = check_bool("record_runs", record_runs)
+    check_memory(
+        {
+            "runs": 8 * runs * (mdp.num_states * mdp.num_actions + K.NUM_SUMMARY)
+            + 16 * runs * episodes * record_runs,
+            "episodes": 2 * 8 * K.NUM_METRICS * episodes * (-(-runs // K.BLOCK) + 1),
+        }
+    )
     if isinstance(mdp, MDPStack) and runs != len(mdp):
         raise ValueError(f"runs must equal len(mdp) = {len(mdp)} for an MDPStack, got {runs}")
     max_steps = _episode_limit(mdp, max_episode_steps)

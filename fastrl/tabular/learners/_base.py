@@ -203,6 +203,10 @@ class TabularAgent:
         beta = check_real("beta", self.beta, low=0.0, low_open=True, allow_inf=True)
         put(self, "beta", beta)
         put(self, "schedule", as_schedule(self.schedule))
+        if code != EXPLORE_SOFTMAX and self.schedule.floor > 1.0:
+            # the floor is a lower bound on epsilon, a probability (the softmax temperature
+            # may exceed 1)
+            raise ValueError(f"schedule floor must be <= 1 for epsilon, got {self.schedule.floor}")
         put(self, "bonus", check_real("bonus", self.bonus, low=0.0))
         put(self, "initial_value", check_real("initial_value", self.initial_value))
 
