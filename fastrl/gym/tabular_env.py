@@ -80,6 +80,7 @@ class TabularEnv(gym.Env):
         self._layout = grid_layout(mdp.desc, mdp.num_states)
         self._s = np.zeros(1, dtype=np.int64)
         self._t = np.zeros(1, dtype=np.int64)
+        self._resets = np.zeros(1, dtype=np.int64)
         self._ep_len = np.zeros(1, dtype=np.int64)
         self._keys = np.zeros(1, dtype=np.uint64)
         self._needs_reset = np.zeros(1, dtype=np.bool_)
@@ -102,15 +103,18 @@ class TabularEnv(gym.Env):
         return int(self._s[0])
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        seed = None if seed is None else rng.check_seed(seed)
         super().reset(seed=seed)
+        _common.check_options(options)
         if seed is not None or not self._seeded:
-            base = _common.fresh_seed() if seed is None else rng.check_seed(seed)
+            base = _common.fresh_seed() if seed is None else seed
             self._keys[:] = _common.stream_keys([base])[:, rng.STREAM_ENV]
             self._t[0] = 0
+            self._resets[0] = 0
             self._seeded = True
         obs = self._out[0]
         _reset_tabular(
-            self._arrays[4], self._keys, self._s, self._t, self._ep_len, self._needs_reset,
+            self._arrays[4], self._keys, self._s, self._resets, self._ep_len, self._needs_reset,
             self._mask, obs,
         )  # fmt: skip
         self.lastaction = None
@@ -129,8 +133,9 @@ class TabularEnv(gym.Env):
         self._action[0] = action
         obs, rew, term, trunc, final = self._out
         _step_tabular(
-            *self._arrays, self._keys, self._s, self._t, self._ep_len, self._needs_reset,
-            self._action, self._limit, MODE_DISABLED, obs, rew, term, trunc, final,
+            *self._arrays, self._keys, self._s, self._t, self._resets, self._ep_len,
+            self._needs_reset, self._action, self._limit, MODE_DISABLED, obs, rew, term, trunc,
+            final,
         )  # fmt: skip
         self.lastaction = int(action)
         s_next, r, done = int(obs[0]), float(rew[0]), bool(term[0])

@@ -119,11 +119,13 @@ class TabularVectorEnv(VectorEnv):
         self._layouts = [grid_layout(d, self.num_states) for d in descs]
         self._s = np.zeros(num_envs, dtype=np.int64)
         self._t = np.zeros(num_envs, dtype=np.int64)
+        self._resets = np.zeros(num_envs, dtype=np.int64)
         self._ep_len = np.zeros(num_envs, dtype=np.int64)
         self._keys = np.zeros(num_envs, dtype=np.uint64)
         self._needs_reset = np.zeros(num_envs, dtype=np.bool_)
         self._scratch = np.empty(num_envs, dtype=np.int64)
         self._last_action: np.ndarray | None = None
+        self._seeded = np.zeros(num_envs, dtype=np.bool_)
         self._ready = False
 
     def reset(self, *, seed=None, options=None):
@@ -133,25 +135,25 @@ class TabularVectorEnv(VectorEnv):
         an int ``s`` (sub-environment ``j`` gets ``s + j``) or a list of
         ``num_envs`` ints or None.
         """
-        selected, idx, new_seeds = _common.reset_plan(seed, options, self.num_envs, self._ready)
-        if isinstance(seed, int):
-            super().reset(seed=seed)
+        selected, idx, new_seeds = _common.reset_plan(seed, options, self._seeded)
+        super().reset(seed=_common.np_random_seed(seed))
         if idx:
             self._keys[idx] = _common.stream_keys(new_seeds)[:, rng.STREAM_ENV]
             self._t[idx] = 0
+            self._resets[idx] = 0
         obs = np.empty(self.num_envs, dtype=np.int64)
         _reset_tabular(
-            self._arrays[4], self._keys, self._s, self._t, self._ep_len, self._needs_reset,
+            self._arrays[4], self._keys, self._s, self._resets, self._ep_len, self._needs_reset,
             selected, obs,
         )  # fmt: skip
-        self._ready = True
+        self._ready = bool(self._seeded.all())
         self._last_action = None
         return obs, {}
 
     def step(self, actions):
         """Step every sub-environment with ``actions`` (int array of shape ``(num_envs,)``)."""
         if not self._ready:
-            raise error.ResetNeeded("call reset before step")
+            raise error.ResetNeeded("call reset (every sub-environment, once) before step")
         actions = _common.check_actions(actions, self.num_envs, self.num_actions)
         if self._mode == MODE_DISABLED and self._needs_reset.any():
             raise error.ResetNeeded(
@@ -167,7 +169,7 @@ class TabularVectorEnv(VectorEnv):
         next_state, prob, reward, terminated, initial = self._arrays
         _step_tabular(
             next_state, prob, reward, terminated, initial, self._keys, self._s, self._t,
-            self._ep_len, self._needs_reset, actions, self._limit, self._mode,
+            self._resets, self._ep_len, self._needs_reset, actions, self._limit, self._mode,
             obs, rew, term, trunc, final,
         )  # fmt: skip
         self._last_action = actions

@@ -1,0 +1,120 @@
+"""Issue 16, Gymnasium conformance: fastrl's environments behave as Gymnasium's own."""
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.vector import AutoresetMode, SyncVectorEnv
+
+import fastrl.gym  # noqa: F401  (registers the ids)
+from fastrl.gym import TabularEnv, TabularVectorEnv
+from fastrl.tabular import TabularMDP, frozen_lake
+
+DESC_4X4 = ("SFFF", "FFFF", "FFFF", "FFFG")
+
+
+def _episode_length(env, action=0):
+    """Steps until the episode of a non-slippery lake ends (always ``action``, from reset)."""
+    env.reset(seed=0)
+    for n in range(1, 2000):
+        _, _, term, trunc, _ = env.step(action)
+        if term or trunc:
+            return n, term, trunc
+    raise AssertionError("no episode end within 2000 steps")
+
+
+def _vector_truncation_step(env):
+    env.reset(seed=0)
+    for n in range(1, 2000):
+        trunc = env.step(np.zeros(env.num_envs, dtype=np.int64))[3]
+        if trunc.any():
+            assert trunc.all()
+            return n
+    raise AssertionError("no truncation within 2000 steps")
+
+
+# -- max_episode_steps is honoured ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", [None, 7, 500])
+def test_make_max_episode_steps_lowers_and_raises(limit):
+    kwargs = {} if limit is None else {"max_episode_steps": limit}
+    env = gym.make("fastrl/FrozenLake-v1", is_slippery=False, **kwargs)
+    assert _episode_length(env) == (limit or 100, False, True)
+
+
+def test_id_limit_applies_to_a_custom_desc():
+    # Gymnasium: FrozenLake8x8-v1 truncates at its id's 200 whatever the map.
+    env = gym.make("fastrl/FrozenLake8x8-v1", desc=DESC_4X4, is_slippery=False)
+    assert _episode_length(env) == (200, False, True)
+    venv = gym.make_vec("fastrl/FrozenLake8x8-v1", 2, desc=DESC_4X4, is_slippery=False)
+    assert _vector_truncation_step(venv) == 200
+
+
+@pytest.mark.parametrize("mode", ["sync", "vector_entry_point"])
+def test_make_vec_max_episode_steps_raises_the_limit(mode):
+    env = gym.make_vec("fastrl/FrozenLake-v1", 2, mode, is_slippery=False, max_episode_steps=300)
+    assert _vector_truncation_step(env) == 300
+
+
+def test_bandit_limit_can_be_raised_and_minus_one_means_none():
+    env = gym.make("fastrl/Bandit-v0", max_episode_steps=1500)
+    assert _episode_length(env) == (1500, False, True)
+    venv = gym.make_vec("fastrl/FrozenLake-v1", 2, is_slippery=False, max_episode_steps=-1)
+    assert venv.max_episode_steps is None
+    single = gym.make("fastrl/FrozenLake-v1", is_slippery=False, max_episode_steps=-1)
+    single.reset(seed=0)
+    assert not any(single.step(0)[3] for _ in range(300))
+
+
+def test_direct_construction_keeps_the_model_limit():
+    assert _episode_length(fastrl.gym.FrozenLakeEnv(is_slippery=False)) == (100, False, True)
+    with pytest.raises(TypeError, match="max_episode_steps"):
+        TabularVectorEnv(frozen_lake(), 2, max_episode_steps=2.5)
+    with pytest.raises(ValueError, match="max_episode_steps"):
+        TabularVectorEnv(frozen_lake(), 2, max_episode_steps=0)
+
+
+# -- every reset draws a new start state ------------------------------------------------------
+
+
+def _uniform_start_mdp():
+    # FrozenLake 4x4 with every frozen cell a possible start (12 of them).
+    m = frozen_lake()
+    initial = np.array([c in "SF" for c in "".join(m.desc)], dtype=float)
+    args = (m.next_state, m.prob, m.reward, m.terminated, initial / initial.sum())
+    return TabularEnv(TabularMDP(*args, "uniform-start", m.desc, m.max_episode_steps))
+
+
+def test_consecutive_resets_draw_new_start_states():
+    env = _uniform_start_mdp()
+    starts = [env.reset(seed=1)[0]] + [env.reset()[0] for _ in range(9)]
+    assert len(set(starts)) > 1
+    # the seeded reset restarts the sequence
+    assert [env.reset(seed=1)[0]] + [env.reset()[0] for _ in range(9)] == starts
+    venv = TabularVectorEnv(env.mdp, 3)
+    vstarts = [venv.reset(seed=1)[0]] + [venv.reset()[0] for _ in range(9)]
+    assert all(len(set(col)) > 1 for col in np.array(vstarts).T)
+    # sub-environment 0 of the vector env is the single env of the same seed
+    assert list(np.array(vstarts)[:, 0]) == starts
+
+
+@pytest.mark.parametrize("mode", list(AutoresetMode))
+def test_reset_counter_keeps_native_equal_to_sync(mode):
+    env = _uniform_start_mdp()
+    native = TabularVectorEnv(env.mdp, 4, autoreset_mode=mode, max_episode_steps=3)
+    sync = SyncVectorEnv(
+        [lambda: TabularEnv(env.mdp, max_episode_steps=3) for _ in range(4)], autoreset_mode=mode
+    )
+    gen = np.random.default_rng(0)
+    for venv in (native, sync):
+        venv.reset(seed=5)
+        venv.reset()  # an extra reset with no step between
+    out = [[], []]
+    for _ in range(20):
+        a = gen.integers(0, 4, size=4)
+        for k, venv in enumerate((native, sync)):
+            obs, rew, term, trunc, _ = venv.step(a)
+            out[k].append(np.concatenate([obs, rew, term, trunc]))
+            if mode == AutoresetMode.DISABLED and (term | trunc).any():
+                out[k].append(venv.reset(options={"reset_mask": term | trunc})[0])
+    np.testing.assert_array_equal(np.concatenate(out[0]), np.concatenate(out[1]))
