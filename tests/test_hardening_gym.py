@@ -118,3 +118,55 @@ def test_reset_counter_keeps_native_equal_to_sync(mode):
             if mode == AutoresetMode.DISABLED and (term | trunc).any():
                 out[k].append(venv.reset(options={"reset_mask": term | trunc})[0])
     np.testing.assert_array_equal(np.concatenate(out[0]), np.concatenate(out[1]))
+
+
+# -- info["prob"] is the probability of the entry sampled -------------------------------------
+
+
+def test_info_prob_is_that_of_the_sampled_entry_rainy_taxi():
+    # Rainy Taxi, state 294, action 2: three entries, all back to 294 with reward -1
+    # (0.8 and twice 0.1); Gymnasium reports the sampled entry's probability.
+    taxi = gym.make("Taxi-v4", is_rainy=True)
+    assert [e[0] for e in taxi.unwrapped.P[294][2]] == pytest.approx([0.8, 0.1, 0.1])
+    env = TabularEnv(TabularMDP.from_gymnasium(taxi))
+    env.reset(seed=0)
+    n, probs = 4000, []
+    for _ in range(n):
+        env.s = 294
+        obs, reward, _, _, info = env.step(2)
+        assert (obs, reward) == (294, -1.0)
+        probs.append(info["prob"])
+    share = np.mean(np.isclose(probs, 0.8))
+    assert np.all(np.isclose(probs, 0.8) | np.isclose(probs, 0.1))
+    assert abs(share - 0.8) < 5 * np.sqrt(0.8 * 0.2 / n)
+
+
+# -- toy-text attributes ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"is_slippery": False}])
+def test_toy_text_attributes_match_gymnasium(kwargs):
+    ours = gym.make("fastrl/FrozenLake-v1", **kwargs).unwrapped
+    theirs = gym.make("FrozenLake-v1", **kwargs).unwrapped
+    assert ours.P == theirs.P
+    np.testing.assert_array_equal(ours.desc, theirs.desc)
+    assert ours.desc.dtype == theirs.desc.dtype
+    np.testing.assert_array_equal(ours.initial_state_distrib, theirs.initial_state_distrib)
+    ours.reset(seed=0)
+    ours.s = 14
+    assert ours.s == 14 and ours.step(2)[0] in ((15,) if kwargs else (10, 14, 15))
+    with pytest.raises(ValueError, match="s must be"):
+        ours.s = 16
+    with pytest.raises(TypeError, match="s must be"):
+        ours.s = 1.5
+    assert gym.make("fastrl/CliffWalking-v1").unwrapped.P == gym.make("CliffWalking-v1").unwrapped.P
+
+
+def test_from_gymnasium_accepts_a_fastrl_env():
+    mdp = frozen_lake()
+    for env in (TabularEnv(mdp), gym.make("fastrl/FrozenLake-v1")):
+        again = TabularMDP.from_gymnasium(env)
+        for name in ("next_state", "prob", "reward", "terminated", "initial"):
+            np.testing.assert_array_equal(getattr(again, name), getattr(mdp, name))
+        assert again.desc == mdp.desc
+    assert TabularMDP.from_gymnasium(gym.make("fastrl/FrozenLake-v1")).max_episode_steps == 100

@@ -51,9 +51,13 @@ MODE_DISABLED = 2
 @jit
 def _step_tabular(
     next_state, prob, reward, terminated, initial, keys, s, t, resets, ep_len, needs_reset,
-    actions, max_steps, mode, obs, rew, term, trunc, final_obs,
+    actions, max_steps, mode, obs, rew, term, trunc, final_obs, draws,
 ):  # fmt: skip
-    """Step every sub-environment once; ``max_steps`` 0 means no episode limit."""
+    """Step every sub-environment once; ``max_steps`` 0 means no episode limit.
+
+    ``draws[i]`` gets the uniform that chose the transition (kept on autoreset
+    steps), from which the single environment finds the sampled entry.
+    """
     multi = next_state.shape[0] > 1
     for i in range(s.shape[0]):
         n = i if multi else 0
@@ -72,6 +76,7 @@ def _step_tabular(
             trunc[i] = False
             continue
         u = uniform(key, counter(ti, SLOT_TRANSITION))
+        draws[i] = u
         s_next, r, done = env_step(next_state, prob, reward, terminated, n, s[i], actions[i], u)
         ti += 1
         el = ep_len[i] + 1

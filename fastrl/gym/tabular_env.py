@@ -15,6 +15,7 @@ from fastrl.gym.render import grid_layout, render_ansi, render_rgb
 from fastrl.gym.tabular_vector import CLIFF_WALKING_ACTIONS, FROZEN_LAKE_ACTIONS
 from fastrl.tabular import cliff_walking, frozen_lake
 from fastrl.tabular.mdp import TabularMDP, batched_arrays
+from fastrl.validation import check_int
 
 __all__ = ["TabularEnv", "FrozenLakeEnv", "CliffWalkingEnv"]
 
@@ -93,14 +94,54 @@ class TabularEnv(gym.Env):
             np.zeros(1, dtype=np.bool_),
             np.zeros(1, dtype=np.int64),
         )
+        self._draw = np.zeros(1)
         self._entries: dict = {}
+        self._table: dict | None = None
         self._seeded = False
         self.lastaction: int | None = None
 
     @property
     def s(self) -> int:
-        """The current state."""
+        """The current state; settable, as in Gymnasium's toy-text environments."""
         return int(self._s[0])
+
+    @s.setter
+    def s(self, value) -> None:
+        self._s[0] = check_int("s", value, low=0, high=self.mdp.num_states - 1)
+
+    @property
+    def P(self) -> dict:
+        """Gymnasium's toy-text table: ``P[s][a]`` lists ``(prob, next_state, reward, terminated)``.
+
+        Built from the MDP on first use (entries in order, zero-probability
+        padding left out), so clients of Gymnasium's ``FrozenLakeEnv.P`` (and
+        ``TabularMDP.from_gymnasium``) read the same table. A copy: changing it
+        does not change the dynamics.
+        """
+        if self._table is None:
+            m = self.mdp
+            rows = zip(
+                m.prob.tolist(), m.next_state.tolist(), m.reward.tolist(),
+                m.terminated.tolist(), strict=True,
+            )  # fmt: skip
+            self._table = {
+                s: {
+                    a: [e for e in zip(*entries, strict=True) if e[0] > 0.0]
+                    for a, entries in enumerate(zip(*row, strict=True))
+                }
+                for s, row in enumerate(rows)
+            }
+        return self._table
+
+    @property
+    def initial_state_distrib(self) -> np.ndarray:
+        """The initial-state distribution, float64 of shape ``(S,)`` (a copy)."""
+        return np.array(self.mdp.initial, dtype=np.float64)
+
+    @property
+    def desc(self) -> np.ndarray | None:
+        """The map as Gymnasium's toy-text environments hold it (a bytes array), or None."""
+        return None if self.mdp.desc is None else np.asarray(self.mdp.desc, dtype="c")
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         seed = None if seed is None else rng.check_seed(seed)
@@ -135,42 +176,34 @@ class TabularEnv(gym.Env):
         _step_tabular(
             *self._arrays, self._keys, self._s, self._t, self._resets, self._ep_len,
             self._needs_reset, self._action, self._limit, MODE_DISABLED, obs, rew, term, trunc,
-            final,
+            final, self._draw,
         )  # fmt: skip
         self.lastaction = int(action)
-        s_next, r, done = int(obs[0]), float(rew[0]), bool(term[0])
-        return (
-            s_next,
-            r,
-            done,
-            bool(trunc[0]),
-            {"prob": self._entry_prob(s, action, s_next, r, done)},
-        )
+        prob = self._entry_prob(s, action, float(self._draw[0]))
+        return int(obs[0]), float(rew[0]), bool(term[0]), bool(trunc[0]), {"prob": prob}
 
-    def _entry_prob(self, s, a, s_next, r, done) -> float:
-        # The first positive entry with the sampled outcome (entries with equal
-        # outcomes have equal probability in Gymnasium's toy-text tables). The
-        # entries of (s, a) are cached as Python tuples: numpy masks cost more
-        # than the whole step.
+    def _entry_prob(self, s, a, u) -> float:
+        # The probability of the entry the step sampled, replaying the choice of
+        # fastrl.tabular._dynamics.env_step on the kernel's uniform ``u``: the
+        # first positive entry whose cumulative probability exceeds ``u``, else
+        # the last positive one. Entries with equal outcomes may have different
+        # probabilities (rainy Taxi: 0.8 and 0.1 for the same cell at a wall),
+        # so matching the outcome is not enough. The cumulative sums of (s, a)
+        # are cached as Python floats, summed in the kernel's order, so the
+        # comparison is the kernel's bit for bit; numpy here costs more than the
+        # whole step.
         entries = self._entries.get((s, a))
         if entries is None:
-            m = self.mdp
-            entries = [
-                (int(ns), float(rr), bool(tt), float(pp))
-                for ns, rr, tt, pp in zip(
-                    m.next_state[s, a],
-                    m.reward[s, a],
-                    m.terminated[s, a],
-                    m.prob[s, a],
-                    strict=True,
-                )
-                if pp > 0.0
-            ]
+            acc, entries = 0.0, []
+            for pk in self._arrays[1][0, s, a].tolist():
+                acc += pk
+                if pk > 0.0:
+                    entries.append((acc, pk))
             self._entries[(s, a)] = entries
-        for ns, rr, tt, pp in entries:
-            if ns == s_next and rr == r and tt == done:
-                return pp
-        return 1.0
+        for acc, pk in entries:
+            if u < acc:
+                return pk
+        return entries[-1][1]
 
     def render(self):
         if self.render_mode is None:

@@ -124,6 +124,7 @@ class TabularVectorEnv(VectorEnv):
         self._keys = np.zeros(num_envs, dtype=np.uint64)
         self._needs_reset = np.zeros(num_envs, dtype=np.bool_)
         self._scratch = np.empty(num_envs, dtype=np.int64)
+        self._draws = np.empty(num_envs)
         self._last_action: np.ndarray | None = None
         self._seeded = np.zeros(num_envs, dtype=np.bool_)
         self._ready = False
@@ -170,7 +171,7 @@ class TabularVectorEnv(VectorEnv):
         _step_tabular(
             next_state, prob, reward, terminated, initial, self._keys, self._s, self._t,
             self._resets, self._ep_len, self._needs_reset, actions, self._limit, self._mode,
-            obs, rew, term, trunc, final,
+            obs, rew, term, trunc, final, self._draws,
         )  # fmt: skip
         self._last_action = actions
         infos = {}
