@@ -170,3 +170,89 @@ def test_from_gymnasium_accepts_a_fastrl_env():
             np.testing.assert_array_equal(getattr(again, name), getattr(mdp, name))
         assert again.desc == mdp.desc
     assert TabularMDP.from_gymnasium(gym.make("fastrl/FrozenLake-v1")).max_episode_steps == 100
+
+
+# -- reset options, error types and messages --------------------------------------------------
+
+VECTOR_IDS = ["fastrl/FrozenLake-v1", "fastrl/Bandit-v0", "fastrl/CartPole-v1"]
+
+
+@pytest.mark.parametrize("env_id", VECTOR_IDS)
+def test_reset_mask_accepted_on_the_first_reset(env_id):
+    env = gym.make_vec(env_id, num_envs=3)
+    obs, _ = env.reset(seed=0, options={"reset_mask": np.ones(3, dtype=bool)})
+    np.testing.assert_array_equal(obs, gym.make_vec(env_id, num_envs=3).reset(seed=0)[0])
+    env.step(env.action_space.sample())
+    # a partial first reset: stepping needs the others reset too
+    env = gym.make_vec(env_id, num_envs=3)
+    env.reset(seed=0, options={"reset_mask": np.array([True, False, True])})
+    with pytest.raises(gym.error.ResetNeeded):
+        env.step(env.action_space.sample())
+    env.reset(options={"reset_mask": np.array([False, True, False])})
+    env.step(env.action_space.sample())
+
+
+@pytest.mark.parametrize("env_id", VECTOR_IDS)
+def test_bad_options_and_masks_raise_as_in_gymnasium(env_id):
+    env = gym.make_vec(env_id, num_envs=3)
+    with pytest.raises(TypeError, match="options must be a dict"):
+        env.reset(options="x")
+    env.reset(seed=0)
+    # the match= patterns of Gymnasium's SyncVectorEnv messages
+    bad = [
+        (TypeError, [True, True, True], r"`options\['reset_mask'\]` must be a numpy array"),
+        (ValueError, np.ones(2, dtype=bool), r"`options\['reset_mask'\]` must have shape `\(3,\)`"),
+        (TypeError, np.ones(3, dtype=int), r"`options\['reset_mask'\]` must have `dtype=np.bool_`"),
+        (ValueError, np.zeros(3, dtype=bool), "must contain a boolean array with at least one True"),
+    ]
+    for kind, mask, pattern in bad:
+        with pytest.raises(kind, match=pattern):
+            env.reset(options={"reset_mask": mask})
+        sync = gym.make_vec(env_id, num_envs=3, vectorization_mode="sync")
+        sync.reset(seed=0)
+        with pytest.raises(kind, match=pattern):
+            sync.reset(options={"reset_mask": mask})
+    with pytest.raises(TypeError, match="actions"):
+        env.step(0)
+
+
+def test_single_env_rejects_non_dict_options():
+    for env_id in ("fastrl/FrozenLake-v1", "fastrl/Bandit-v0", "fastrl/CartPole-v1"):
+        with pytest.raises(TypeError, match="options must be a dict"):
+            gym.make(env_id).unwrapped.reset(options="x")
+
+
+def test_check_vector_env_names_bad_arguments():
+    with pytest.raises(TypeError, match="env must be a gymnasium VectorEnv, got str"):
+        fastrl.gym.check_vector_env("x")
+    env = gym.make_vec("fastrl/FrozenLake-v1", num_envs=2)
+    with pytest.raises(ValueError, match="steps"):
+        fastrl.gym.check_vector_env(env, steps=0)
+    with pytest.raises(TypeError, match="seed"):
+        fastrl.gym.check_vector_env(env, seed=1.5)
+
+
+# -- seeds of every integer type behave alike -------------------------------------------------
+
+
+@pytest.mark.parametrize("env_id", VECTOR_IDS)
+@pytest.mark.parametrize("kind", [np.int64, np.uint32, np.int8])
+def test_numpy_integer_seeds_equal_python_ints(env_id, kind):
+    runs = []
+    for seed in (7, kind(7)):
+        env = gym.make(env_id)
+        first = env.reset(seed=seed)[0]
+        state = env.unwrapped.np_random.bit_generator.state
+        venv = gym.make_vec(env_id, num_envs=2)
+        vfirst = venv.reset(seed=seed)[0]
+        vstate = venv.np_random.bit_generator.state
+        actions = np.zeros(2, dtype=np.int64)
+        steps = [venv.step(actions)[:4] for _ in range(5)]
+        runs.append((first, state, vfirst, vstate, steps, venv.np_random_seed))
+    (a, b) = runs
+    np.testing.assert_array_equal(a[0], b[0])
+    assert a[1] == b[1] and a[3] == b[3] and a[5] == b[5] == 7
+    np.testing.assert_array_equal(a[2], b[2])
+    for x, y in zip(a[4], b[4], strict=True):
+        for u, v in zip(x, y, strict=True):
+            np.testing.assert_array_equal(u, v)
