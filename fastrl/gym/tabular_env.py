@@ -12,8 +12,12 @@ from fastrl import rng
 from fastrl.gym import _common
 from fastrl.gym._kernels import MODE_DISABLED, _reset_tabular, _step_tabular
 from fastrl.gym.render import grid_layout, render_ansi, render_rgb
-from fastrl.gym.tabular_vector import CLIFF_WALKING_ACTIONS, FROZEN_LAKE_ACTIONS
-from fastrl.tabular import cliff_walking, frozen_lake
+from fastrl.gym.tabular_vector import (
+    CLIFF_WALKING_ACTIONS,
+    FROZEN_LAKE_ACTIONS,
+    frozen_lake_model,
+)
+from fastrl.tabular import cliff_walking
 from fastrl.tabular.mdp import TabularMDP, batched_arrays
 from fastrl.validation import check_int
 
@@ -217,21 +221,27 @@ class TabularEnv(gym.Env):
 class FrozenLakeEnv(TabularEnv):
     """Gymnasium's ``FrozenLake-v1`` on the fastrl model (``fastrl/FrozenLake-v1``).
 
-    Arguments as Gymnasium's: ``map_name`` ("4x4" or "8x8"), ``desc`` (a
-    custom map) and ``is_slippery``. Actions 0 left, 1 down, 2 right, 3 up;
-    reward 1 on reaching the goal; a hole or the goal terminates.
+    Arguments as Gymnasium's: ``map_name`` ("4x4", "8x8" or None for a
+    random 8x8 map), ``desc`` (a custom map), ``is_slippery``,
+    ``success_rate`` (of the intended move when slippery) and
+    ``reward_schedule`` (rewards for entering G, H, F); see
+    :func:`~fastrl.gym.tabular_vector.frozen_lake_model`. Actions 0 left, 1
+    down, 2 right, 3 up; by default reward 1 on reaching the goal; a hole or
+    the goal terminates.
     """
 
     def __init__(
         self,
         render_mode: str | None = None,
         desc=None,
-        map_name: str = "4x4",
+        map_name: str | None = "4x4",
         is_slippery: bool = True,
+        success_rate: float = 1.0 / 3.0,
+        reward_schedule=(1, 0, 0),
         max_episode_steps: int | None = None,
     ):
         super().__init__(
-            frozen_lake(map_name, desc, is_slippery),
+            frozen_lake_model(map_name, desc, is_slippery, success_rate, reward_schedule),
             render_mode=render_mode,
             max_episode_steps=max_episode_steps,
             action_names=FROZEN_LAKE_ACTIONS,

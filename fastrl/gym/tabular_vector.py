@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from gymnasium import error, spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
@@ -11,14 +13,61 @@ from fastrl import rng
 from fastrl.gym import _common
 from fastrl.gym._kernels import MODE_DISABLED, MODE_SAME_STEP, _reset_tabular, _step_tabular
 from fastrl.gym.render import grid_layout, render_ansi, render_rgb
-from fastrl.tabular import cliff_walking, frozen_lake
+from fastrl.tabular import cliff_walking, frozen_lake, random_map
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
-from fastrl.validation import check_int
+from fastrl.validation import check_int, check_real
 
 __all__ = ["TabularVectorEnv", "FrozenLakeVectorEnv", "CliffWalkingVectorEnv"]
 
 FROZEN_LAKE_ACTIONS = ("Left", "Down", "Right", "Up")
 CLIFF_WALKING_ACTIONS = ("Up", "Right", "Down", "Left")
+_ONE_THIRD = 1.0 / 3.0
+
+
+def frozen_lake_model(
+    map_name, desc, is_slippery, success_rate=_ONE_THIRD, reward_schedule=(1, 0, 0)
+) -> TabularMDP:
+    """:func:`fastrl.tabular.frozen_lake` with the options of Gymnasium's newer ``FrozenLakeEnv``.
+
+    ``success_rate``: probability of the intended move when slippery (each
+    perpendicular one gets half the rest, Gymnasium's floats);
+    ``reward_schedule``: rewards for entering ``(G, H, F)`` (``S`` counts as
+    ``F``; bumping into the border too); ``map_name=None`` with no ``desc``: a
+    random 8x8 map (:func:`~fastrl.tabular.random_map`, ``p=0.8``) from fresh
+    entropy, as Gymnasium's ``generate_random_map()``.
+    """
+    success_rate = check_real("success_rate", success_rate, low=0.0, high=1.0)
+    if isinstance(reward_schedule, str | bytes) or not isinstance(reward_schedule, Sequence):
+        raise TypeError(
+            f"reward_schedule must be a sequence of 3 rewards (G, H, F), got {reward_schedule!r}"
+        )
+    if len(reward_schedule) != 3:
+        raise ValueError(
+            f"reward_schedule must have 3 rewards (G, H, F), got {len(reward_schedule)}"
+        )
+    schedule = [check_real("reward_schedule", r) for r in reward_schedule]
+    if desc is None and map_name is None:
+        desc = random_map(8, 0.8, seed=_common.fresh_seed())
+    base = frozen_lake("4x4" if map_name is None else map_name, desc, is_slippery)
+    if success_rate == _ONE_THIRD and schedule == [1.0, 0.0, 0.0]:
+        return base
+    # The base model has Gymnasium's layout: (a-1, a, a+1) entries when slippery,
+    # one self-loop entry (then padding) in G and H cells.
+    cells = np.array(list("".join(base.desc)))
+    moving = ~np.isin(cells, ["G", "H"])
+    prob = np.array(base.prob)
+    if is_slippery:
+        fail_rate = (1.0 - success_rate) / 2.0
+        prob[moving] = (fail_rate, success_rate, fail_rate)
+    letters = cells[base.next_state]
+    rewards = np.where(
+        letters == "G", schedule[0], np.where(letters == "H", schedule[1], schedule[2])
+    )
+    reward = np.where(moving[:, None, None], rewards, 0.0)
+    return TabularMDP(
+        base.next_state, prob, reward, base.terminated, base.initial, base.name, base.desc,
+        base.max_episode_steps,
+    )  # fmt: skip
 
 
 class TabularVectorEnv(VectorEnv):
@@ -204,25 +253,31 @@ class TabularVectorEnv(VectorEnv):
 class FrozenLakeVectorEnv(TabularVectorEnv):
     """Gymnasium's FrozenLake as a native vector environment (``fastrl/FrozenLake-v1``).
 
-    Arguments as :func:`fastrl.tabular.frozen_lake` (``map_name``, ``desc``,
-    ``is_slippery``) plus those of :class:`TabularVectorEnv`. Actions 0 left,
-    1 down, 2 right, 3 up; reward 1 on reaching the goal; a hole or the goal
-    terminates.
+    Arguments as Gymnasium's ``FrozenLakeEnv`` (``map_name``, ``desc``,
+    ``is_slippery``, ``success_rate``, ``reward_schedule``; see
+    :func:`frozen_lake_model`) plus those of :class:`TabularVectorEnv`.
+    Actions 0 left, 1 down, 2 right, 3 up; reward 1 on reaching the goal; a
+    hole or the goal terminates. ``map_name=None`` draws one random map,
+    shared by all sub-environments (a ``SyncVectorEnv`` of single
+    environments draws one per environment; for per-environment maps pass an
+    :class:`~fastrl.tabular.MDPStack` to :class:`TabularVectorEnv`).
     """
 
     def __init__(
         self,
         num_envs: int = 1,
         *,
-        map_name: str = "4x4",
+        map_name: str | None = "4x4",
         desc=None,
         is_slippery: bool = True,
+        success_rate: float = _ONE_THIRD,
+        reward_schedule=(1, 0, 0),
         max_episode_steps: int | None = None,
         autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
         render_mode: str | None = None,
     ):
         super().__init__(
-            frozen_lake(map_name, desc, is_slippery),
+            frozen_lake_model(map_name, desc, is_slippery, success_rate, reward_schedule),
             num_envs,
             max_episode_steps=max_episode_steps,
             autoreset_mode=autoreset_mode,
