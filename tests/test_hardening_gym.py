@@ -6,8 +6,9 @@ import pytest
 from gymnasium.vector import AutoresetMode, SyncVectorEnv
 
 import fastrl.gym  # noqa: F401  (registers the ids)
+from fastrl.bandits import BernoulliBandit
 from fastrl.gym import TabularEnv, TabularVectorEnv
-from fastrl.tabular import TabularMDP, frozen_lake
+from fastrl.tabular import TabularMDP, frozen_lake, stack
 
 DESC_4X4 = ("SFFF", "FFFF", "FFFF", "FFFG")
 
@@ -289,3 +290,29 @@ def test_frozen_lake_random_map_and_bad_options():
     ]:
         with pytest.raises(kind, match=next(iter(kwargs))):
             fastrl.gym.FrozenLakeEnv(**kwargs)
+
+
+# -- specs round-trip -------------------------------------------------------------------------
+
+SPEC_CASES = [
+    ("fastrl/FrozenLake-v1", {"is_slippery": False}),
+    ("fastrl/Tabular-v0", {"mdp": frozen_lake()}),
+    ("fastrl/Bandit-v0", {"problem": BernoulliBandit([0.1, 0.5, 0.9])}),
+]
+
+
+@pytest.mark.parametrize("env_id, kwargs", SPEC_CASES)
+def test_specs_round_trip(env_id, kwargs):
+    env = gym.make(env_id, **kwargs)
+    assert gym.make(env.spec).spec == env.spec
+    for mode in ("vector_entry_point", "sync"):
+        venv = gym.make_vec(env_id, 3, mode, **kwargs)
+        again = gym.make_vec(venv.spec)
+        assert again.spec == venv.spec and type(again) is type(venv)
+
+
+
+def test_spec_round_trip_with_a_stack():
+    mdps = stack([frozen_lake(), frozen_lake(is_slippery=False)])
+    venv = gym.make_vec("fastrl/Tabular-v0", 2, mdp=mdps)
+    assert gym.make_vec(venv.spec).spec == venv.spec
