@@ -311,7 +311,6 @@ def test_specs_round_trip(env_id, kwargs):
         assert again.spec == venv.spec and type(again) is type(venv)
 
 
-
 def test_spec_round_trip_with_a_stack():
     mdps = stack([frozen_lake(), frozen_lake(is_slippery=False)])
     venv = gym.make_vec("fastrl/Tabular-v0", 2, mdp=mdps)
