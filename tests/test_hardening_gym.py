@@ -1,9 +1,14 @@
 """Issue 16, Gymnasium conformance: fastrl's environments behave as Gymnasium's own."""
 
+import warnings
+
 import gymnasium as gym
 import numpy as np
 import pytest
+from gymnasium.utils.env_checker import check_env
+from gymnasium.utils.env_match import check_environments_match
 from gymnasium.vector import AutoresetMode, SyncVectorEnv
+from gymnasium.wrappers.vector import NormalizeReward, RecordEpisodeStatistics
 
 import fastrl.gym  # noqa: F401  (registers the ids)
 from fastrl.bandits import BernoulliBandit
@@ -315,3 +320,97 @@ def test_spec_round_trip_with_a_stack():
     mdps = stack([frozen_lake(), frozen_lake(is_slippery=False)])
     venv = gym.make_vec("fastrl/Tabular-v0", 2, mdp=mdps)
     assert gym.make_vec(venv.spec).spec == venv.spec
+
+
+# -- Gymnasium's own checkers on every fastrl id ----------------------------------------------
+# A few steps each, with short episodes (max_episode_steps=5) so that ends and autoresets
+# happen; the kernels are those the rest of the suite compiles.
+
+MODES = list(AutoresetMode)
+SHORT = 5
+
+
+def _kwargs(env_id):
+    return {"mdp": frozen_lake()} if env_id == "fastrl/Tabular-v0" else {}
+
+
+def _pair(env_id, mode, num_envs=3):
+    kwargs = {**_kwargs(env_id), "max_episode_steps": SHORT}
+    native = gym.make_vec(env_id, num_envs, "vector_entry_point", autoreset_mode=mode, **kwargs)
+    sync = gym.make_vec(env_id, num_envs, "sync", vector_kwargs={"autoreset_mode": mode}, **kwargs)
+    return native, sync
+
+
+def _check_env_warnings(env) -> set:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_env(env.unwrapped, skip_render_check=True)
+    return {str(w.message) for w in caught}
+
+
+@pytest.mark.parametrize("env_id", fastrl.gym.ENV_IDS)
+def test_gymnasium_check_env_on_every_id(env_id):
+    ours = _check_env_warnings(gym.make(env_id, **_kwargs(env_id)))
+    # only the warnings Gymnasium's own environment gets (CartPole's infinite bounds,
+    # Pendulum's unnormalised torque), none where there is no counterpart
+    name = env_id.removeprefix("fastrl/")
+    theirs = _check_env_warnings(gym.make(name)) if name in gym.registry else set()
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("env_id", fastrl.gym.ENV_IDS)
+def test_gymnasium_env_match_native_against_sync(env_id, mode):
+    # check_environments_match compares with == and assert, so one sub-environment.
+    native, sync = _pair(env_id, mode, num_envs=1)
+    # DISABLED: check_environments_match never resets, so stay inside the first episode.
+    steps = 1 if mode == AutoresetMode.DISABLED else 3 * SHORT
+    # The sync env's info also holds the single envs' "prob" (the native env has none).
+    info = "skip" if mode == AutoresetMode.SAME_STEP else "superset"
+    check_environments_match(native, sync, num_steps=steps, seed=3, info_comparison=info)
+
+
+def _wrapped_rollout(venv, mode):
+    """Rewards and recorded episodes (returns, lengths) of the wrapped env; in DISABLED
+    mode also the episodes counted here from the rewards it returned."""
+    env = RecordEpisodeStatistics(NormalizeReward(venv))
+    env.reset(seed=4)
+    env.action_space.seed(4)
+    rewards, episodes, counted = [], [], []
+    ret, length = np.zeros(venv.num_envs), np.zeros(venv.num_envs, dtype=np.int64)
+    for _ in range(3 * SHORT):
+        _, rew, term, trunc, info = env.step(env.action_space.sample())
+        rewards.append(rew)
+        ret, length = ret + rew, length + 1
+        if "episode" in info:
+            mask = info["_episode"]
+            episodes.append([info["episode"][k][mask] for k in ("r", "l")])
+        done = term | trunc
+        if mode == AutoresetMode.DISABLED and done.any():
+            counted.append([ret[done], length[done]])
+            ret, length = np.where(done, 0.0, ret), np.where(done, 0, length)
+            env.reset(options={"reset_mask": done})
+    return rewards, episodes, counted
+
+
+def _assert_episodes_equal(xs, ys):
+    assert len(xs) == len(ys) > 0
+    for (r, length), (r2, length2) in zip(xs, ys, strict=True):
+        np.testing.assert_allclose(r, r2, rtol=1e-12)
+        np.testing.assert_array_equal(length, length2)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("env_id", fastrl.gym.ENV_IDS)
+def test_gymnasium_vector_wrappers_on_native_env(env_id, mode):
+    native, sync = _pair(env_id, mode)
+    rewards, episodes, counted = _wrapped_rollout(native, mode)
+    assert np.isfinite(np.array(rewards)).all()
+    if mode == AutoresetMode.DISABLED:
+        # Gymnasium's RecordEpisodeStatistics over a SyncVectorEnv loses reset_mask (the
+        # SyncVectorEnv pops it from options), so check the native env against a count.
+        _assert_episodes_equal(episodes, counted)
+        return
+    rewards_sync, episodes_sync, _ = _wrapped_rollout(sync, mode)
+    np.testing.assert_allclose(np.array(rewards), np.array(rewards_sync), rtol=1e-12)
+    _assert_episodes_equal(episodes, episodes_sync)
