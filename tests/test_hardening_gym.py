@@ -104,6 +104,25 @@ def test_consecutive_resets_draw_new_start_states():
     assert list(np.array(vstarts)[:, 0]) == starts
 
 
+CONTROL_IDS = [
+    "fastrl/CartPole-v1",
+    "fastrl/MountainCar-v0",
+    "fastrl/MountainCarContinuous-v0",
+    "fastrl/Acrobot-v1",
+    "fastrl/Pendulum-v1",
+]
+
+
+@pytest.mark.parametrize("env_id", CONTROL_IDS)
+def test_consecutive_resets_draw_new_initial_states_control(env_id):
+    env = gym.make(env_id)
+    starts = [env.reset(seed=1)[0]] + [env.reset()[0] for _ in range(3)]
+    assert len({s.tobytes() for s in starts}) == 4
+    venv = gym.make_vec(env_id, 2)
+    vstarts = [venv.reset(seed=1)[0]] + [venv.reset()[0] for _ in range(3)]
+    np.testing.assert_array_equal(np.array(vstarts)[:, 0], np.array(starts))
+
+
 @pytest.mark.parametrize("mode", list(AutoresetMode))
 def test_reset_counter_keeps_native_equal_to_sync(mode):
     env = _uniform_start_mdp()

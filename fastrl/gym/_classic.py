@@ -59,7 +59,7 @@ class Sim:
         self.task = task
         self.params = physics.params()
         self.state = np.zeros((n, task.dim))
-        self.t = np.zeros(n, dtype=np.int64)
+        self.resets = np.zeros(n, dtype=np.int64)
         self.ep_len = np.zeros(n, dtype=np.int64)
         self.keys = np.zeros(n, dtype=np.uint64)
         self.needs_reset = np.zeros(n, dtype=np.bool_)
@@ -68,7 +68,7 @@ class Sim:
 
     def reseed(self, idx, seeds) -> None:
         self.keys[idx] = _common.stream_keys(seeds)[:, rng.STREAM_ENV]
-        self.t[idx] = 0
+        self.resets[idx] = 0
 
     def reset(self, mask, options) -> np.ndarray:
         if self.task.reset_options is not None:
@@ -77,8 +77,8 @@ class Sim:
             self.low, self.high = utils.maybe_parse_reset_bounds(options, *self.task.reset_bounds)
         obs = np.empty((self.state.shape[0], self.task.obs_size), dtype=np.float32)
         self.task.reset_kernel(
-            self.keys, self.state, self.t, self.ep_len, self.needs_reset, self.terminated, mask,
-            float(self.low), float(self.high), obs,
+            self.keys, self.state, self.resets, self.ep_len, self.needs_reset, self.terminated,
+            mask, float(self.low), float(self.high), obs,
         )  # fmt: skip
         return obs
 
@@ -89,7 +89,7 @@ class Sim:
         term = np.empty(n, dtype=np.bool_)
         trunc = np.empty(n, dtype=np.bool_)
         self.task.step_kernel(
-            self.params, self.keys, self.state, self.t, self.ep_len, self.needs_reset,
+            self.params, self.keys, self.state, self.resets, self.ep_len, self.needs_reset,
             self.terminated, actions, limit, mode, float(self.low), float(self.high),
             obs, rew, term, trunc, final_obs,
         )  # fmt: skip
