@@ -34,7 +34,8 @@ class TabularEnv(gym.Env):
     give identical trajectories for the same seeds and actions. Randomness is
     fastrl's addressed draws: ``reset(seed=s)`` derives the environment's key
     from ``s``; ``reset()`` continues the stream (fresh entropy if no seed was
-    ever given).
+    ever given), and every reset draws a new start state (resets have their
+    own counter in the stream). Any integer type seeds alike.
 
     ## Action Space
     ``Discrete(A)`` (int64).
@@ -119,8 +120,8 @@ class TabularEnv(gym.Env):
 
         Built from the MDP on first use (entries in order, zero-probability
         padding left out), so clients of Gymnasium's ``FrozenLakeEnv.P`` (and
-        ``TabularMDP.from_gymnasium``) read the same table. A copy: changing it
-        does not change the dynamics.
+        ``TabularMDP.from_gymnasium``) read the same table. Built from the
+        model, not read by it: changing it does not change the dynamics.
         """
         if self._table is None:
             m = self.mdp
