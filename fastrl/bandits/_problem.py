@@ -89,6 +89,11 @@ class BanditProblem:
     #: closed range of an arm's mean (and of its rewards, for bounded families)
     reward_range: ClassVar[tuple[float, float]] = (-math.inf, math.inf)
 
+    def __deepcopy__(self, memo):
+        # Immutable after validation, so a copy may share it; Gymnasium deep-copies
+        # spec kwargs (make(env.spec)), and specs holding the problem then compare equal.
+        return self
+
     # -- validation, shared by the subclasses' __post_init__ ----------------------
     def _check_mean_values(self, name: str, arr: np.ndarray) -> None:
         low, high = self.reward_range

@@ -17,6 +17,12 @@ environment) and a ``vector_entry_point`` (native vector environment):
   (500) and ``fastrl/Pendulum-v1`` (200): Gymnasium's, physical
   parameters as keyword arguments (per sub-environment in the vector form).
 
+Episode limits are Gymnasium's: the id's, or ``max_episode_steps=`` of
+``make``/``make_vec`` (larger or smaller; ``-1``: none). Through ``make`` the
+single environment has no built-in limit underneath ``TimeLimit``;
+``fastrl/Tabular-v0`` registers none, so the MDP's ``max_episode_steps`` is
+its environment's limit (see :mod:`fastrl.gym._entry`).
+
 The core never imports this module, so ``import fastrl`` does not import
 Gymnasium.
 
@@ -78,14 +84,14 @@ __all__ = [
 _HERE = "fastrl.gym"
 _SPECS = {
     "fastrl/FrozenLake-v1": dict(
-        entry_point=f"{_HERE}.tabular_env:FrozenLakeEnv",
+        entry_point=f"{_HERE}._entry:frozen_lake",
         vector_entry_point=f"{_HERE}.tabular_vector:FrozenLakeVectorEnv",
         kwargs={"map_name": "4x4"},
         max_episode_steps=100,
         reward_threshold=0.70,
     ),
     "fastrl/FrozenLake8x8-v1": dict(
-        entry_point=f"{_HERE}.tabular_env:FrozenLakeEnv",
+        entry_point=f"{_HERE}._entry:frozen_lake",
         vector_entry_point=f"{_HERE}.tabular_vector:FrozenLakeVectorEnv",
         kwargs={"map_name": "8x8"},
         max_episode_steps=200,
@@ -100,7 +106,7 @@ _SPECS = {
         vector_entry_point=f"{_HERE}.tabular_vector:TabularVectorEnv",
     ),
     "fastrl/Bandit-v0": dict(
-        entry_point=f"{_HERE}.bandit_env:BanditEnv",
+        entry_point=f"{_HERE}._entry:bandit",
         vector_entry_point=f"{_HERE}.bandit_env:BanditVectorEnv",
         max_episode_steps=1000,
     ),

@@ -59,7 +59,7 @@ class Sim:
         self.task = task
         self.params = physics.params()
         self.state = np.zeros((n, task.dim))
-        self.t = np.zeros(n, dtype=np.int64)
+        self.resets = np.zeros(n, dtype=np.int64)
         self.ep_len = np.zeros(n, dtype=np.int64)
         self.keys = np.zeros(n, dtype=np.uint64)
         self.needs_reset = np.zeros(n, dtype=np.bool_)
@@ -68,7 +68,7 @@ class Sim:
 
     def reseed(self, idx, seeds) -> None:
         self.keys[idx] = _common.stream_keys(seeds)[:, rng.STREAM_ENV]
-        self.t[idx] = 0
+        self.resets[idx] = 0
 
     def reset(self, mask, options) -> np.ndarray:
         if self.task.reset_options is not None:
@@ -77,8 +77,8 @@ class Sim:
             self.low, self.high = utils.maybe_parse_reset_bounds(options, *self.task.reset_bounds)
         obs = np.empty((self.state.shape[0], self.task.obs_size), dtype=np.float32)
         self.task.reset_kernel(
-            self.keys, self.state, self.t, self.ep_len, self.needs_reset, self.terminated, mask,
-            float(self.low), float(self.high), obs,
+            self.keys, self.state, self.resets, self.ep_len, self.needs_reset, self.terminated,
+            mask, float(self.low), float(self.high), obs,
         )  # fmt: skip
         return obs
 
@@ -89,7 +89,7 @@ class Sim:
         term = np.empty(n, dtype=np.bool_)
         trunc = np.empty(n, dtype=np.bool_)
         self.task.step_kernel(
-            self.params, self.keys, self.state, self.t, self.ep_len, self.needs_reset,
+            self.params, self.keys, self.state, self.resets, self.ep_len, self.needs_reset,
             self.terminated, actions, limit, mode, float(self.low), float(self.high),
             obs, rew, term, trunc, final_obs,
         )  # fmt: skip
@@ -162,9 +162,11 @@ class ClassicEnv(gym.Env):
         return self._sim.state[0].copy()
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        seed = None if seed is None else rng.check_seed(seed)
         super().reset(seed=seed)
+        _common.check_options(options)
         if seed is not None or not self._seeded:
-            base = _common.fresh_seed() if seed is None else rng.check_seed(seed)
+            base = _common.fresh_seed() if seed is None else seed
             self._sim.reseed([0], [base])
             self._seeded = True
         self._warned = False
@@ -172,7 +174,7 @@ class ClassicEnv(gym.Env):
 
     def step(self, action):
         if not self._seeded:
-            raise error.ResetNeeded("call reset before step")
+            raise error.ResetNeeded("call reset (every sub-environment, once) before step")
         if self.TASK.action_space is not None:
             action = _box_actions(action, 1, "action")[0]
         else:
@@ -244,6 +246,7 @@ class ClassicVectorEnv(VectorEnv):
         self.single_action_space = _single_action_space(self.TASK, self._sim.params)
         self.action_space = batch_space(self.single_action_space, num_envs)
         self._scratch = np.empty((num_envs, self.TASK.obs_size), dtype=np.float32)
+        self._seeded = np.zeros(num_envs, dtype=np.bool_)
         self._ready = False
 
     @property
@@ -258,19 +261,18 @@ class ClassicVectorEnv(VectorEnv):
         int ``s`` (sub-environment ``j`` gets ``s + j``) or a list of ints or
         None. ``options`` may also hold Gymnasium's reset bounds ``low``/``high``.
         """
-        selected, idx, new_seeds = _common.reset_plan(seed, options, self.num_envs, self._ready)
-        if isinstance(seed, int):
-            super().reset(seed=seed)
+        selected, idx, new_seeds = _common.reset_plan(seed, options, self._seeded)
+        super().reset(seed=_common.np_random_seed(seed))
         if idx:
             self._sim.reseed(idx, new_seeds)
         obs = self._sim.reset(selected, options)
-        self._ready = True
+        self._ready = bool(self._seeded.all())
         return obs, {}
 
     def step(self, actions):
         """Step every sub-environment with integer ``actions`` of shape ``(num_envs,)``."""
         if not self._ready:
-            raise error.ResetNeeded("call reset before step")
+            raise error.ResetNeeded("call reset (every sub-environment, once) before step")
         if self.TASK.action_space is not None:
             actions = _box_actions(actions, self.num_envs, "actions")
         else:

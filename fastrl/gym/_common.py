@@ -5,11 +5,13 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from gymnasium import error
 from gymnasium.vector import AutoresetMode
 
 from fastrl import rng
 from fastrl.gym._kernels import MODE_DISABLED, MODE_NEXT_STEP, MODE_SAME_STEP, _derive_keys
+from fastrl.validation import check_int
+
+_INT64_MAX = 2**63 - 1
 
 _MODE_CODES = {
     AutoresetMode.NEXT_STEP: MODE_NEXT_STEP,
@@ -36,13 +38,37 @@ def mode_code(mode: AutoresetMode) -> int:
 
 
 def episode_limit(max_episode_steps, default) -> int:
-    """The episode limit for the kernels: the argument, else the default; 0 means none."""
+    """The episode limit for the kernels: the argument, else the default; 0 means none.
+
+    -1 means no limit, as ``gymnasium.make(..., max_episode_steps=-1)`` (which
+    ``make_vec`` passes on to a vector entry point).
+    """
     value = default if max_episode_steps is None else max_episode_steps
-    if value is None:
+    if value is None or (isinstance(value, numbers.Integral) and value == -1):
         return 0
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"max_episode_steps must be a positive integer or None, got {value!r}")
-    return int(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"max_episode_steps must be a positive integer, -1 (no limit) or None, got {value!r}"
+        )
+    return check_int("max_episode_steps", value, low=1, high=_INT64_MAX)  # the kernels' int64
+
+
+def np_random_seed(seed) -> int | None:
+    """``seed`` for Gymnasium's ``Env.reset``/``VectorEnv.reset``, which take only Python ints.
+
+    Any integer type (``np.int64`` too) seeds ``np_random`` as the equal int
+    does; lists of seeds (vector environments) leave it alone.
+    """
+    if seed is None or isinstance(seed, list | tuple | np.ndarray):
+        return None
+    return rng.check_seed(seed)
+
+
+def check_options(options) -> dict | None:
+    """``reset``'s ``options``: None or a dict (Gymnasium's type)."""
+    if options is not None and not isinstance(options, dict):
+        raise TypeError(f"options must be a dict or None, got {type(options).__name__}")
+    return options
 
 
 def fresh_seed() -> int:
@@ -79,18 +105,23 @@ def vector_seeds(seed, num_envs: int) -> list[int | None]:
 
 
 def reset_mask(options, num_envs: int) -> np.ndarray | None:
-    """``options["reset_mask"]`` checked as Gymnasium does (bool array, shape, any True)."""
-    if options is None or "reset_mask" not in options:
+    """``options["reset_mask"]`` checked as Gymnasium's ``SyncVectorEnv`` does, same messages."""
+    if check_options(options) is None or "reset_mask" not in options:
         return None
     mask = options["reset_mask"]
     if not isinstance(mask, np.ndarray):
-        raise TypeError(f"options['reset_mask'] must be a numpy array, got {type(mask)}")
+        raise TypeError(f"`options['reset_mask']` must be a numpy array, got {type(mask)}")
     if mask.shape != (num_envs,):
-        raise ValueError(f"options['reset_mask'] must have shape ({num_envs},), got {mask.shape}")
+        raise ValueError(
+            f"`options['reset_mask']` must have shape `({num_envs},)`, got {mask.shape}"
+        )
     if mask.dtype != np.bool_:
-        raise TypeError(f"options['reset_mask'] must have dtype bool, got {mask.dtype}")
+        raise TypeError(f"`options['reset_mask']` must have `dtype=np.bool_`, got {mask.dtype}")
     if not mask.any():
-        raise ValueError("options['reset_mask'] must contain at least one True value")
+        raise ValueError(
+            "`options['reset_mask']` must contain a boolean array with at least one True value, "
+            f"got reset_mask={mask}"
+        )
     return np.ascontiguousarray(mask)
 
 
@@ -100,6 +131,12 @@ def check_actions(actions, num_envs: int, num_actions: int) -> np.ndarray:
     One reduction checks the range: negative values viewed as uint64 are huge.
     """
     arr = np.asarray(actions)
+    if arr.ndim == 0:
+        # Gymnasium's vector environments raise TypeError for a scalar action.
+        raise TypeError(
+            f"actions must be an array of shape ({num_envs},), one per sub-environment, "
+            f"got the scalar {actions!r}"
+        )
     if arr.shape != (num_envs,):
         raise ValueError(f"actions must have shape ({num_envs},), got {arr.shape}")
     if arr.dtype.kind not in "iu":
@@ -119,19 +156,24 @@ def readonly(arr: np.ndarray) -> np.ndarray:
     return view
 
 
-def reset_plan(seed, options, num_envs: int, ready: bool):
+def reset_plan(seed, options, seeded: np.ndarray):
     """What a vector ``reset`` touches: ``(selected mask, indices to reseed, their seeds)``.
 
-    ``reset_mask`` needs one full reset first; the very first reset draws fresh
-    entropy for sub-environments given no seed.
+    ``seeded`` (bool, one per sub-environment) says which were ever reset; a
+    selected one that was not and is given no seed draws fresh entropy, and
+    ``seeded`` is updated. ``reset_mask`` is accepted on the first reset too,
+    as Gymnasium's vector environments accept it; ``step`` needs every
+    sub-environment reset once.
     """
+    num_envs = seeded.shape[0]
     mask = reset_mask(options, num_envs)
-    if mask is not None and not ready:
-        raise error.ResetNeeded("reset all sub-environments once before using reset_mask")
     seeds = vector_seeds(seed, num_envs)
-    if not ready:
-        base = fresh_seed()
-        seeds = [base + j if x is None else x for j, x in enumerate(seeds)]
     selected = np.ones(num_envs, dtype=np.bool_) if mask is None else mask
+    fresh = [j for j, x in enumerate(seeds) if x is None and selected[j] and not seeded[j]]
+    if fresh:
+        base = fresh_seed()
+        for j in fresh:
+            seeds[j] = base + j
+    seeded |= selected
     idx = [j for j, x in enumerate(seeds) if x is not None and selected[j]]
     return selected, idx, [seeds[j] for j in idx]

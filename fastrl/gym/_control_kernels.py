@@ -1,12 +1,15 @@
 """Vector step and reset kernels of the classic-control environments.
 
 The same layout and autoreset conventions as :mod:`fastrl.gym._kernels`
-(``t``: the environment's step counter, never reset by an episode reset;
-``ep_len``; ``keys``: one environment-stream key per sub-environment;
-``needs_reset``), with the float64 physical state ``state[N, 4]`` and float32
-observations written as Gymnasium casts them. The dynamics are
-:mod:`fastrl.control._dynamics`, shared with the search kernels. A reset at
-step counter ``t`` draws the initial state at ``counter(t, 0..3)``.
+(``resets``: the environment's reset counter, explicit and automatic resets
+since it was seeded; ``ep_len``; ``keys``: one environment-stream key per
+sub-environment; ``needs_reset``), with the float64 physical state
+``state[N, 4]`` and float32 observations written as Gymnasium casts them. The
+dynamics are :mod:`fastrl.control._dynamics`, shared with the search kernels;
+they draw nothing, so reset number ``r`` draws the initial state at
+``counter(r, 0..3)``: consecutive resets draw new states, and the first one
+after seeding (``r = 0``) draws what it drew when the address was the step
+counter.
 
 Serial on purpose, like the tabular environment kernels: with the Python side
 of ``step`` dominating, a parallel kernel only adds a thread barrier that
@@ -42,8 +45,8 @@ def _write_obs(state, i, obs):
 
 @jit
 def _step_cartpole(
-    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
-    obs, rew, term, trunc, final_obs,
+    params, keys, state, resets, ep_len, needs_reset, terminated, actions, max_steps, mode, low,
+    high, obs, rew, term, trunc, final_obs,
 ):  # fmt: skip
     """Step every sub-environment once; ``max_steps`` 0 means no episode limit.
 
@@ -58,10 +61,11 @@ def _step_cartpole(
     multi = params.shape[0] > 1
     for i in range(state.shape[0]):
         r = i if multi else 0
-        ti = t[i]
         if mode == MODE_NEXT_STEP and needs_reset[i]:
+            nr = resets[i]
+            resets[i] = nr + 1
             state[i, 0], state[i, 1], state[i, 2], state[i, 3] = cartpole_reset(
-                keys[i], ti, low, high
+                keys[i], nr, low, high
             )
             ep_len[i] = 0
             needs_reset[i] = False
@@ -81,17 +85,17 @@ def _step_cartpole(
         state[i, 3] = theta_dot
         rew[i] = 0.0 if terminated[i] else 1.0
         terminated[i] = terminated[i] or done
-        ti += 1
         el = ep_len[i] + 1
         cut = max_steps > 0 and el >= max_steps
-        t[i] = ti
         term[i] = done
         trunc[i] = cut
         _write_obs(state, i, final_obs)
         if done or cut:
             if mode == MODE_SAME_STEP:
+                nr = resets[i]
+                resets[i] = nr + 1
                 state[i, 0], state[i, 1], state[i, 2], state[i, 3] = cartpole_reset(
-                    keys[i], ti, low, high
+                    keys[i], nr, low, high
                 )
                 terminated[i] = False
                 el = 0
@@ -102,12 +106,14 @@ def _step_cartpole(
 
 
 @jit
-def _reset_cartpole(keys, state, t, ep_len, needs_reset, terminated, mask, low, high, obs):
+def _reset_cartpole(keys, state, resets, ep_len, needs_reset, terminated, mask, low, high, obs):
     """Reset the sub-environments where ``mask``; ``obs`` gets every current observation."""
     for i in range(state.shape[0]):
         if mask[i]:
+            nr = resets[i]
+            resets[i] = nr + 1
             state[i, 0], state[i, 1], state[i, 2], state[i, 3] = cartpole_reset(
-                keys[i], t[i], low, high
+                keys[i], nr, low, high
             )
             ep_len[i] = 0
             needs_reset[i] = False
@@ -117,16 +123,17 @@ def _reset_cartpole(keys, state, t, ep_len, needs_reset, terminated, mask, low, 
 
 @jit
 def _step_mountain_car(
-    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
-    obs, rew, term, trunc, final_obs,
+    params, keys, state, resets, ep_len, needs_reset, terminated, actions, max_steps, mode, low,
+    high, obs, rew, term, trunc, final_obs,
 ):  # fmt: skip
     """Step every MountainCar sub-environment once (the layout of :func:`_step_cartpole`)."""
     multi = params.shape[0] > 1
     for i in range(state.shape[0]):
         r = i if multi else 0
-        ti = t[i]
         if mode == MODE_NEXT_STEP and needs_reset[i]:
-            state[i, 0], state[i, 1] = mountain_car_reset(keys[i], ti, low, high)
+            nr = resets[i]
+            resets[i] = nr + 1
+            state[i, 0], state[i, 1] = mountain_car_reset(keys[i], nr, low, high)
             ep_len[i] = 0
             needs_reset[i] = False
             terminated[i] = False
@@ -143,16 +150,16 @@ def _step_mountain_car(
         state[i, 1] = velocity
         rew[i] = -1.0
         terminated[i] = terminated[i] or done
-        ti += 1
         el = ep_len[i] + 1
         cut = max_steps > 0 and el >= max_steps
-        t[i] = ti
         term[i] = done
         trunc[i] = cut
         _write_obs(state, i, final_obs)
         if done or cut:
             if mode == MODE_SAME_STEP:
-                state[i, 0], state[i, 1] = mountain_car_reset(keys[i], ti, low, high)
+                nr = resets[i]
+                resets[i] = nr + 1
+                state[i, 0], state[i, 1] = mountain_car_reset(keys[i], nr, low, high)
                 terminated[i] = False
                 el = 0
             else:
@@ -162,11 +169,13 @@ def _step_mountain_car(
 
 
 @jit
-def _reset_mountain_car(keys, state, t, ep_len, needs_reset, terminated, mask, low, high, obs):
+def _reset_mountain_car(keys, state, resets, ep_len, needs_reset, terminated, mask, low, high, obs):
     """Reset the MountainCar sub-environments where ``mask``; ``obs`` gets every observation."""
     for i in range(state.shape[0]):
         if mask[i]:
-            state[i, 0], state[i, 1] = mountain_car_reset(keys[i], t[i], low, high)
+            nr = resets[i]
+            resets[i] = nr + 1
+            state[i, 0], state[i, 1] = mountain_car_reset(keys[i], nr, low, high)
             ep_len[i] = 0
             needs_reset[i] = False
             terminated[i] = False
@@ -185,22 +194,23 @@ def _acrobot_obs(state, i, obs):
 
 
 @ijit
-def _acrobot_reset_row(keys, state, i, t, low, high):
-    state[i, 0], state[i, 1], state[i, 2], state[i, 3] = acrobot_reset(keys[i], t, low, high)
+def _acrobot_reset_row(keys, state, i, resets, low, high):
+    nr = resets[i]
+    resets[i] = nr + 1
+    state[i, 0], state[i, 1], state[i, 2], state[i, 3] = acrobot_reset(keys[i], nr, low, high)
 
 
 @jit
 def _step_acrobot(
-    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
-    obs, rew, term, trunc, final_obs,
+    params, keys, state, resets, ep_len, needs_reset, terminated, actions, max_steps, mode, low,
+    high, obs, rew, term, trunc, final_obs,
 ):  # fmt: skip
     """Step every Acrobot sub-environment once (the layout of :func:`_step_cartpole`)."""
     multi = params.shape[0] > 1
     for i in range(state.shape[0]):
         r = i if multi else 0
-        ti = t[i]
         if mode == MODE_NEXT_STEP and needs_reset[i]:
-            _acrobot_reset_row(keys, state, i, ti, low, high)
+            _acrobot_reset_row(keys, state, i, resets, low, high)
             ep_len[i] = 0
             needs_reset[i] = False
             terminated[i] = False
@@ -219,16 +229,14 @@ def _step_acrobot(
         state[i, 3] = n3
         rew[i] = 0.0 if done else -1.0
         terminated[i] = terminated[i] or done
-        ti += 1
         el = ep_len[i] + 1
         cut = max_steps > 0 and el >= max_steps
-        t[i] = ti
         term[i] = done
         trunc[i] = cut
         _acrobot_obs(state, i, final_obs)
         if done or cut:
             if mode == MODE_SAME_STEP:
-                _acrobot_reset_row(keys, state, i, ti, low, high)
+                _acrobot_reset_row(keys, state, i, resets, low, high)
                 terminated[i] = False
                 el = 0
             else:
@@ -238,11 +246,11 @@ def _step_acrobot(
 
 
 @jit
-def _reset_acrobot(keys, state, t, ep_len, needs_reset, terminated, mask, low, high, obs):
+def _reset_acrobot(keys, state, resets, ep_len, needs_reset, terminated, mask, low, high, obs):
     """Reset the Acrobot sub-environments where ``mask``; ``obs`` gets every observation."""
     for i in range(state.shape[0]):
         if mask[i]:
-            _acrobot_reset_row(keys, state, i, t[i], low, high)
+            _acrobot_reset_row(keys, state, i, resets, low, high)
             ep_len[i] = 0
             needs_reset[i] = False
             terminated[i] = False
@@ -259,17 +267,18 @@ def _pendulum_obs(state, i, obs):
 
 @jit
 def _step_pendulum(
-    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
-    obs, rew, term, trunc, final_obs,
+    params, keys, state, resets, ep_len, needs_reset, terminated, actions, max_steps, mode, low,
+    high, obs, rew, term, trunc, final_obs,
 ):  # fmt: skip
     """Step every Pendulum sub-environment once; ``actions`` float32 torques, ``low``/``high``
     the reset's ``x_init``/``y_init``. The episode ends only by truncation."""
     multi = params.shape[0] > 1
     for i in range(state.shape[0]):
         r = i if multi else 0
-        ti = t[i]
         if mode == MODE_NEXT_STEP and needs_reset[i]:
-            state[i, 0], state[i, 1] = pendulum_reset(keys[i], ti, low, high)
+            nr = resets[i]
+            resets[i] = nr + 1
+            state[i, 0], state[i, 1] = pendulum_reset(keys[i], nr, low, high)
             ep_len[i] = 0
             needs_reset[i] = False
             _pendulum_obs(state, i, obs)
@@ -282,16 +291,16 @@ def _step_pendulum(
         state[i, 0] = th
         state[i, 1] = thdot
         rew[i] = reward
-        ti += 1
         el = ep_len[i] + 1
         cut = max_steps > 0 and el >= max_steps
-        t[i] = ti
         term[i] = False
         trunc[i] = cut
         _pendulum_obs(state, i, final_obs)
         if cut:
             if mode == MODE_SAME_STEP:
-                state[i, 0], state[i, 1] = pendulum_reset(keys[i], ti, low, high)
+                nr = resets[i]
+                resets[i] = nr + 1
+                state[i, 0], state[i, 1] = pendulum_reset(keys[i], nr, low, high)
                 el = 0
             else:
                 needs_reset[i] = True
@@ -300,11 +309,13 @@ def _step_pendulum(
 
 
 @jit
-def _reset_pendulum(keys, state, t, ep_len, needs_reset, terminated, mask, low, high, obs):
+def _reset_pendulum(keys, state, resets, ep_len, needs_reset, terminated, mask, low, high, obs):
     """Reset the Pendulum sub-environments where ``mask``; ``obs`` gets every observation."""
     for i in range(state.shape[0]):
         if mask[i]:
-            state[i, 0], state[i, 1] = pendulum_reset(keys[i], t[i], low, high)
+            nr = resets[i]
+            resets[i] = nr + 1
+            state[i, 0], state[i, 1] = pendulum_reset(keys[i], nr, low, high)
             ep_len[i] = 0
             needs_reset[i] = False
             terminated[i] = False
@@ -313,16 +324,17 @@ def _reset_pendulum(keys, state, t, ep_len, needs_reset, terminated, mask, low, 
 
 @jit
 def _step_continuous_mountain_car(
-    params, keys, state, t, ep_len, needs_reset, terminated, actions, max_steps, mode, low, high,
-    obs, rew, term, trunc, final_obs,
+    params, keys, state, resets, ep_len, needs_reset, terminated, actions, max_steps, mode, low,
+    high, obs, rew, term, trunc, final_obs,
 ):  # fmt: skip
     """Step every MountainCarContinuous sub-environment once; ``actions`` float32 forces."""
     multi = params.shape[0] > 1
     for i in range(state.shape[0]):
         r = i if multi else 0
-        ti = t[i]
         if mode == MODE_NEXT_STEP and needs_reset[i]:
-            state[i, 0], state[i, 1] = mountain_car_reset(keys[i], ti, low, high)
+            nr = resets[i]
+            resets[i] = nr + 1
+            state[i, 0], state[i, 1] = mountain_car_reset(keys[i], nr, low, high)
             ep_len[i] = 0
             needs_reset[i] = False
             terminated[i] = False
@@ -340,16 +352,16 @@ def _step_continuous_mountain_car(
         state[i, 1] = velocity
         rew[i] = reward
         terminated[i] = terminated[i] or done
-        ti += 1
         el = ep_len[i] + 1
         cut = max_steps > 0 and el >= max_steps
-        t[i] = ti
         term[i] = done
         trunc[i] = cut
         _write_obs(state, i, final_obs)
         if done or cut:
             if mode == MODE_SAME_STEP:
-                state[i, 0], state[i, 1] = mountain_car_reset(keys[i], ti, low, high)
+                nr = resets[i]
+                resets[i] = nr + 1
+                state[i, 0], state[i, 1] = mountain_car_reset(keys[i], nr, low, high)
                 terminated[i] = False
                 el = 0
             else:

@@ -4,17 +4,19 @@ One call advances every sub-environment by one step, autoreset included, so a
 vector ``step`` costs one numba call and no per-environment Python. State is
 struct-of-arrays with the environment axis first: ``s`` (int64), ``t``
 (int64, the environment's global step counter, never reset by an episode
-reset), ``ep_len`` (int64, steps of the current episode), ``keys`` (uint64,
-one environment-stream key per sub-environment) and ``needs_reset`` (bool,
-the previous step ended the episode).
+reset), ``resets`` (int64, the environment's reset counter: resets since it
+was seeded), ``ep_len`` (int64, steps of the current episode), ``keys``
+(uint64, one environment-stream key per sub-environment) and ``needs_reset``
+(bool, the previous step ended the episode).
 
-Draw addresses follow the episode loop convention of
-:mod:`fastrl.tabular._dynamics`: the reset of an episode draws
-``uniform(key, counter(t, SLOT_RESET))`` with the ``t`` of the episode's first
-step, and each step draws ``uniform(key, counter(t, SLOT_TRANSITION))``.
-Bandit rewards and drifts use the addresses of fastrl.bandits' driver
-(counter ``t * k + a`` of the environment and extra streams), and drawn arm
-values counter ``a`` of the problem stream.
+Draw addresses: reset number ``r`` of an environment (explicit or automatic)
+draws ``uniform(key, counter(r, SLOT_RESET))``, and each step draws
+``uniform(key, counter(t, SLOT_TRANSITION))``. Resets have their own counter
+so that consecutive ``reset()`` calls with no step in between draw new start
+states (Gymnasium's toy-text environments do); the first reset after seeding
+(``r = t = 0``) draws what the tabular episode loop of
+:mod:`fastrl.tabular._dynamics` draws for its first episode. The bandit
+kernels are in :mod:`fastrl.gym._bandit_kernels`.
 
 Autoreset mode codes: :data:`MODE_NEXT_STEP` (a step of a finished
 environment resets it and returns reward 0, not terminated, not truncated),
@@ -28,9 +30,6 @@ from __future__ import annotations
 import numpy as np
 
 from fastrl._jit import jit
-
-# The bandit driver's own helpers, so a gym bandit draws exactly what simulate draws.
-from fastrl.bandits._dynamics import draw_reward, drift_means, init_means
 from fastrl.rng import counter, run_key, uniform
 from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
 
@@ -51,17 +50,22 @@ MODE_DISABLED = 2
 
 @jit
 def _step_tabular(
-    next_state, prob, reward, terminated, initial, keys, s, t, ep_len, needs_reset,
-    actions, max_steps, mode, obs, rew, term, trunc, final_obs,
+    next_state, prob, reward, terminated, initial, keys, s, t, resets, ep_len, needs_reset,
+    actions, max_steps, mode, obs, rew, term, trunc, final_obs, draws,
 ):  # fmt: skip
-    """Step every sub-environment once; ``max_steps`` 0 means no episode limit."""
+    """Step every sub-environment once; ``max_steps`` 0 means no episode limit.
+
+    ``draws[i]`` gets the uniform that chose the transition (kept on autoreset
+    steps), from which the single environment finds the sampled entry.
+    """
     multi = next_state.shape[0] > 1
     for i in range(s.shape[0]):
         n = i if multi else 0
         key = keys[i]
         ti = t[i]
         if mode == MODE_NEXT_STEP and needs_reset[i]:
-            s0 = sample_initial(initial, n, uniform(key, counter(ti, SLOT_RESET)))
+            s0 = sample_initial(initial, n, uniform(key, counter(resets[i], SLOT_RESET)))
+            resets[i] += 1
             s[i] = s0
             ep_len[i] = 0
             needs_reset[i] = False
@@ -72,6 +76,7 @@ def _step_tabular(
             trunc[i] = False
             continue
         u = uniform(key, counter(ti, SLOT_TRANSITION))
+        draws[i] = u
         s_next, r, done = env_step(next_state, prob, reward, terminated, n, s[i], actions[i], u)
         ti += 1
         el = ep_len[i] + 1
@@ -83,7 +88,8 @@ def _step_tabular(
         final_obs[i] = s_next
         if done or cut:
             if mode == MODE_SAME_STEP:
-                s_next = sample_initial(initial, n, uniform(key, counter(ti, SLOT_RESET)))
+                s_next = sample_initial(initial, n, uniform(key, counter(resets[i], SLOT_RESET)))
+                resets[i] += 1
                 el = 0
             else:
                 needs_reset[i] = True
@@ -93,63 +99,17 @@ def _step_tabular(
 
 
 @jit
-def _reset_tabular(initial, keys, s, t, ep_len, needs_reset, mask, obs):
+def _reset_tabular(initial, keys, s, resets, ep_len, needs_reset, mask, obs):
     """Reset the sub-environments where ``mask``; ``obs`` gets every current state."""
     multi = initial.shape[0] > 1
     for i in range(s.shape[0]):
         if mask[i]:
             n = i if multi else 0
-            s[i] = sample_initial(initial, n, uniform(keys[i], counter(t[i], SLOT_RESET)))
+            s[i] = sample_initial(initial, n, uniform(keys[i], counter(resets[i], SLOT_RESET)))
+            resets[i] += 1
             ep_len[i] = 0
             needs_reset[i] = False
         obs[i] = s[i]
-
-
-@jit
-def _step_bandit(
-    reward_code, means_code, means_in, loc, scale, reward_std, drift_std, problem_keys,
-    env_keys, extra_keys, means, t, ep_len, needs_reset, actions, max_steps, mode, rew, trunc,
-):  # fmt: skip
-    """Pull one arm in every sub-environment; the episode ends only by truncation."""
-    k = means.shape[1]
-    multi = means_in.shape[0] > 1
-    for i in range(t.shape[0]):
-        row = i if multi else 0
-        if mode == MODE_NEXT_STEP and needs_reset[i]:
-            init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
-            ep_len[i] = 0
-            needs_reset[i] = False
-            rew[i] = 0.0
-            trunc[i] = False
-            continue
-        ti = t[i]
-        a = actions[i]
-        rew[i] = draw_reward(reward_code, means[i, a], reward_std, env_keys[i], ti, a, k)
-        if drift_std > 0.0:
-            drift_means(reward_code, means, i, drift_std, extra_keys[i], ti)
-        t[i] = ti + 1
-        el = ep_len[i] + 1
-        cut = max_steps > 0 and el >= max_steps
-        trunc[i] = cut
-        if cut:
-            if mode == MODE_SAME_STEP:
-                init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
-                el = 0
-            else:
-                needs_reset[i] = True
-        ep_len[i] = el
-
-
-@jit
-def _reset_bandit(means_code, means_in, loc, scale, problem_keys, means, ep_len, needs_reset, mask):
-    """Restore the arm values and episode length of the sub-environments where ``mask``."""
-    multi = means_in.shape[0] > 1
-    for i in range(means.shape[0]):
-        if mask[i]:
-            row = i if multi else 0
-            init_means(means_code, means_in, row, loc, scale, problem_keys[i], means, i)
-            ep_len[i] = 0
-            needs_reset[i] = False
 
 
 @jit

@@ -138,9 +138,11 @@ class BanditEnv(_BanditState, gym.Env):
         self._last: tuple[int, float] | None = None
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        seed = None if seed is None else rng.check_seed(seed)
         super().reset(seed=seed)
+        _common.check_options(options)
         if seed is not None or not self._seeded:
-            self._seed([0], [_common.fresh_seed() if seed is None else rng.check_seed(seed)])
+            self._seed([0], [_common.fresh_seed() if seed is None else seed])
             self._seeded = True
         self._reset_kernel(self._mask)
         self._last = None
@@ -204,16 +206,16 @@ class BanditVectorEnv(_BanditState, VectorEnv):
         self.observation_space = batch_space(self.single_observation_space, num_envs)
         self.single_action_space = spaces.Discrete(self.num_arms)
         self.action_space = batch_space(self.single_action_space, num_envs)
+        self._seeded = np.zeros(num_envs, dtype=np.bool_)
         self._ready = False
 
     def reset(self, *, seed=None, options=None):
-        selected, idx, new_seeds = _common.reset_plan(seed, options, self.num_envs, self._ready)
-        if isinstance(seed, int):
-            super().reset(seed=seed)
+        selected, idx, new_seeds = _common.reset_plan(seed, options, self._seeded)
+        super().reset(seed=_common.np_random_seed(seed))
         if idx:
             self._seed(idx, new_seeds)
         self._reset_kernel(selected)
-        self._ready = True
+        self._ready = bool(self._seeded.all())
         return np.zeros(self.num_envs, dtype=np.int64), {}
 
     def step(self, actions):

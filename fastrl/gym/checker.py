@@ -15,6 +15,9 @@ from gymnasium.utils.env_checker import data_equivalence
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
+from fastrl import rng
+from fastrl.validation import check_int
+
 __all__ = ["check_vector_env"]
 
 
@@ -86,6 +89,9 @@ def _rollout(env: VectorEnv, seed: int, actions: list) -> list:
 def check_vector_env(env: VectorEnv, *, seed: int = 0, steps: int = 200) -> dict:
     """Check that ``env`` follows Gymnasium's vector API; raise ``AssertionError`` if not.
 
+    Arguments that are not a vector environment, a seed or a positive step
+    count raise ``TypeError``/``ValueError`` naming the argument.
+
     Parameters
     ----------
     env : gymnasium.vector.VectorEnv
@@ -102,7 +108,10 @@ def check_vector_env(env: VectorEnv, *, seed: int = 0, steps: int = 200) -> dict
         ``{"autoreset_mode": ..., "episodes_ended": int}``: how many episode
         ends the autoreset checks saw (0 means they were vacuous).
     """
-    _require(isinstance(env, VectorEnv), f"env must be a gymnasium VectorEnv, got {type(env)}")
+    if not isinstance(env, VectorEnv):
+        raise TypeError(f"env must be a gymnasium VectorEnv, got {type(env).__name__}")
+    seed = rng.check_seed(seed)
+    steps = check_int("steps", steps, low=1)
     mode = env.metadata.get("autoreset_mode")
     _require(
         isinstance(mode, AutoresetMode),

@@ -12,9 +12,14 @@ from fastrl import rng
 from fastrl.gym import _common
 from fastrl.gym._kernels import MODE_DISABLED, _reset_tabular, _step_tabular
 from fastrl.gym.render import grid_layout, render_ansi, render_rgb
-from fastrl.gym.tabular_vector import CLIFF_WALKING_ACTIONS, FROZEN_LAKE_ACTIONS
-from fastrl.tabular import cliff_walking, frozen_lake
+from fastrl.gym.tabular_vector import (
+    CLIFF_WALKING_ACTIONS,
+    FROZEN_LAKE_ACTIONS,
+    frozen_lake_model,
+)
+from fastrl.tabular import cliff_walking
 from fastrl.tabular.mdp import TabularMDP, batched_arrays
+from fastrl.validation import check_int
 
 __all__ = ["TabularEnv", "FrozenLakeEnv", "CliffWalkingEnv"]
 
@@ -29,7 +34,8 @@ class TabularEnv(gym.Env):
     give identical trajectories for the same seeds and actions. Randomness is
     fastrl's addressed draws: ``reset(seed=s)`` derives the environment's key
     from ``s``; ``reset()`` continues the stream (fresh entropy if no seed was
-    ever given).
+    ever given), and every reset draws a new start state (resets have their
+    own counter in the stream). Any integer type seeds alike.
 
     ## Action Space
     ``Discrete(A)`` (int64).
@@ -80,6 +86,7 @@ class TabularEnv(gym.Env):
         self._layout = grid_layout(mdp.desc, mdp.num_states)
         self._s = np.zeros(1, dtype=np.int64)
         self._t = np.zeros(1, dtype=np.int64)
+        self._resets = np.zeros(1, dtype=np.int64)
         self._ep_len = np.zeros(1, dtype=np.int64)
         self._keys = np.zeros(1, dtype=np.uint64)
         self._needs_reset = np.zeros(1, dtype=np.bool_)
@@ -92,25 +99,68 @@ class TabularEnv(gym.Env):
             np.zeros(1, dtype=np.bool_),
             np.zeros(1, dtype=np.int64),
         )
+        self._draw = np.zeros(1)
         self._entries: dict = {}
+        self._table: dict | None = None
         self._seeded = False
         self.lastaction: int | None = None
 
     @property
     def s(self) -> int:
-        """The current state."""
+        """The current state; settable, as in Gymnasium's toy-text environments."""
         return int(self._s[0])
 
+    @s.setter
+    def s(self, value) -> None:
+        self._s[0] = check_int("s", value, low=0, high=self.mdp.num_states - 1)
+
+    @property
+    def P(self) -> dict:
+        """Gymnasium's toy-text table: ``P[s][a]`` lists ``(prob, next_state, reward, terminated)``.
+
+        Built from the MDP on first use (entries in order, zero-probability
+        padding left out), so clients of Gymnasium's ``FrozenLakeEnv.P`` (and
+        ``TabularMDP.from_gymnasium``) read the same table. Built from the
+        model, not read by it: changing it does not change the dynamics.
+        """
+        if self._table is None:
+            m = self.mdp
+            rows = zip(
+                m.prob.tolist(), m.next_state.tolist(), m.reward.tolist(),
+                m.terminated.tolist(), strict=True,
+            )  # fmt: skip
+            self._table = {
+                s: {
+                    a: [e for e in zip(*entries, strict=True) if e[0] > 0.0]
+                    for a, entries in enumerate(zip(*row, strict=True))
+                }
+                for s, row in enumerate(rows)
+            }
+        return self._table
+
+    @property
+    def initial_state_distrib(self) -> np.ndarray:
+        """The initial-state distribution, float64 of shape ``(S,)`` (a copy)."""
+        return np.array(self.mdp.initial, dtype=np.float64)
+
+    @property
+    def desc(self) -> np.ndarray | None:
+        """The map as Gymnasium's toy-text environments hold it (a bytes array), or None."""
+        return None if self.mdp.desc is None else np.asarray(self.mdp.desc, dtype="c")
+
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        seed = None if seed is None else rng.check_seed(seed)
         super().reset(seed=seed)
+        _common.check_options(options)
         if seed is not None or not self._seeded:
-            base = _common.fresh_seed() if seed is None else rng.check_seed(seed)
+            base = _common.fresh_seed() if seed is None else seed
             self._keys[:] = _common.stream_keys([base])[:, rng.STREAM_ENV]
             self._t[0] = 0
+            self._resets[0] = 0
             self._seeded = True
         obs = self._out[0]
         _reset_tabular(
-            self._arrays[4], self._keys, self._s, self._t, self._ep_len, self._needs_reset,
+            self._arrays[4], self._keys, self._s, self._resets, self._ep_len, self._needs_reset,
             self._mask, obs,
         )  # fmt: skip
         self.lastaction = None
@@ -129,43 +179,36 @@ class TabularEnv(gym.Env):
         self._action[0] = action
         obs, rew, term, trunc, final = self._out
         _step_tabular(
-            *self._arrays, self._keys, self._s, self._t, self._ep_len, self._needs_reset,
-            self._action, self._limit, MODE_DISABLED, obs, rew, term, trunc, final,
+            *self._arrays, self._keys, self._s, self._t, self._resets, self._ep_len,
+            self._needs_reset, self._action, self._limit, MODE_DISABLED, obs, rew, term, trunc,
+            final, self._draw,
         )  # fmt: skip
         self.lastaction = int(action)
-        s_next, r, done = int(obs[0]), float(rew[0]), bool(term[0])
-        return (
-            s_next,
-            r,
-            done,
-            bool(trunc[0]),
-            {"prob": self._entry_prob(s, action, s_next, r, done)},
-        )
+        prob = self._entry_prob(s, action, float(self._draw[0]))
+        return int(obs[0]), float(rew[0]), bool(term[0]), bool(trunc[0]), {"prob": prob}
 
-    def _entry_prob(self, s, a, s_next, r, done) -> float:
-        # The first positive entry with the sampled outcome (entries with equal
-        # outcomes have equal probability in Gymnasium's toy-text tables). The
-        # entries of (s, a) are cached as Python tuples: numpy masks cost more
-        # than the whole step.
+    def _entry_prob(self, s, a, u) -> float:
+        # The probability of the entry the step sampled, replaying the choice of
+        # fastrl.tabular._dynamics.env_step on the kernel's uniform ``u``: the
+        # first positive entry whose cumulative probability exceeds ``u``, else
+        # the last positive one. Entries with equal outcomes may have different
+        # probabilities (rainy Taxi: 0.8 and 0.1 for the same cell at a wall),
+        # so matching the outcome is not enough. The cumulative sums of (s, a)
+        # are cached as Python floats, summed in the kernel's order, so the
+        # comparison is the kernel's bit for bit; numpy here costs more than the
+        # whole step.
         entries = self._entries.get((s, a))
         if entries is None:
-            m = self.mdp
-            entries = [
-                (int(ns), float(rr), bool(tt), float(pp))
-                for ns, rr, tt, pp in zip(
-                    m.next_state[s, a],
-                    m.reward[s, a],
-                    m.terminated[s, a],
-                    m.prob[s, a],
-                    strict=True,
-                )
-                if pp > 0.0
-            ]
+            acc, entries = 0.0, []
+            for pk in self._arrays[1][0, s, a].tolist():
+                acc += pk
+                if pk > 0.0:
+                    entries.append((acc, pk))
             self._entries[(s, a)] = entries
-        for ns, rr, tt, pp in entries:
-            if ns == s_next and rr == r and tt == done:
-                return pp
-        return 1.0
+        for acc, pk in entries:
+            if u < acc:
+                return pk
+        return entries[-1][1]
 
     def render(self):
         if self.render_mode is None:
@@ -179,21 +222,27 @@ class TabularEnv(gym.Env):
 class FrozenLakeEnv(TabularEnv):
     """Gymnasium's ``FrozenLake-v1`` on the fastrl model (``fastrl/FrozenLake-v1``).
 
-    Arguments as Gymnasium's: ``map_name`` ("4x4" or "8x8"), ``desc`` (a
-    custom map) and ``is_slippery``. Actions 0 left, 1 down, 2 right, 3 up;
-    reward 1 on reaching the goal; a hole or the goal terminates.
+    Arguments as Gymnasium's: ``map_name`` ("4x4", "8x8" or None for a
+    random 8x8 map), ``desc`` (a custom map), ``is_slippery``,
+    ``success_rate`` (of the intended move when slippery) and
+    ``reward_schedule`` (rewards for entering G, H, F); see
+    :func:`~fastrl.gym.tabular_vector.frozen_lake_model`. Actions 0 left, 1
+    down, 2 right, 3 up; by default reward 1 on reaching the goal; a hole or
+    the goal terminates.
     """
 
     def __init__(
         self,
         render_mode: str | None = None,
         desc=None,
-        map_name: str = "4x4",
+        map_name: str | None = "4x4",
         is_slippery: bool = True,
+        success_rate: float = 1.0 / 3.0,
+        reward_schedule=(1, 0, 0),
         max_episode_steps: int | None = None,
     ):
         super().__init__(
-            frozen_lake(map_name, desc, is_slippery),
+            frozen_lake_model(map_name, desc, is_slippery, success_rate, reward_schedule),
             render_mode=render_mode,
             max_episode_steps=max_episode_steps,
             action_names=FROZEN_LAKE_ACTIONS,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from gymnasium import error, spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
@@ -11,14 +13,61 @@ from fastrl import rng
 from fastrl.gym import _common
 from fastrl.gym._kernels import MODE_DISABLED, MODE_SAME_STEP, _reset_tabular, _step_tabular
 from fastrl.gym.render import grid_layout, render_ansi, render_rgb
-from fastrl.tabular import cliff_walking, frozen_lake
+from fastrl.tabular import cliff_walking, frozen_lake, random_map
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
-from fastrl.validation import check_int
+from fastrl.validation import check_int, check_real
 
 __all__ = ["TabularVectorEnv", "FrozenLakeVectorEnv", "CliffWalkingVectorEnv"]
 
 FROZEN_LAKE_ACTIONS = ("Left", "Down", "Right", "Up")
 CLIFF_WALKING_ACTIONS = ("Up", "Right", "Down", "Left")
+_ONE_THIRD = 1.0 / 3.0
+
+
+def frozen_lake_model(
+    map_name, desc, is_slippery, success_rate=_ONE_THIRD, reward_schedule=(1, 0, 0)
+) -> TabularMDP:
+    """:func:`fastrl.tabular.frozen_lake` with the options of Gymnasium's newer ``FrozenLakeEnv``.
+
+    ``success_rate``: probability of the intended move when slippery (each
+    perpendicular one gets half the rest, Gymnasium's floats);
+    ``reward_schedule``: rewards for entering ``(G, H, F)`` (``S`` counts as
+    ``F``; bumping into the border too); ``map_name=None`` with no ``desc``: a
+    random 8x8 map (:func:`~fastrl.tabular.random_map`, ``p=0.8``) from fresh
+    entropy, as Gymnasium's ``generate_random_map()``.
+    """
+    success_rate = check_real("success_rate", success_rate, low=0.0, high=1.0)
+    if isinstance(reward_schedule, str | bytes) or not isinstance(reward_schedule, Sequence):
+        raise TypeError(
+            f"reward_schedule must be a sequence of 3 rewards (G, H, F), got {reward_schedule!r}"
+        )
+    if len(reward_schedule) != 3:
+        raise ValueError(
+            f"reward_schedule must have 3 rewards (G, H, F), got {len(reward_schedule)}"
+        )
+    schedule = [check_real("reward_schedule", r) for r in reward_schedule]
+    if desc is None and map_name is None:
+        desc = random_map(8, 0.8, seed=_common.fresh_seed())
+    base = frozen_lake("4x4" if map_name is None else map_name, desc, is_slippery)
+    if success_rate == _ONE_THIRD and schedule == [1.0, 0.0, 0.0]:
+        return base
+    # The base model has Gymnasium's layout: (a-1, a, a+1) entries when slippery,
+    # one self-loop entry (then padding) in G and H cells.
+    cells = np.array(list("".join(base.desc)))
+    moving = ~np.isin(cells, ["G", "H"])
+    prob = np.array(base.prob)
+    if is_slippery:
+        fail_rate = (1.0 - success_rate) / 2.0
+        prob[moving] = (fail_rate, success_rate, fail_rate)
+    letters = cells[base.next_state]
+    rewards = np.where(
+        letters == "G", schedule[0], np.where(letters == "H", schedule[1], schedule[2])
+    )
+    reward = np.where(moving[:, None, None], rewards, 0.0)
+    return TabularMDP(
+        base.next_state, prob, reward, base.terminated, base.initial, base.name, base.desc,
+        base.max_episode_steps,
+    )  # fmt: skip
 
 
 class TabularVectorEnv(VectorEnv):
@@ -42,6 +91,16 @@ class TabularVectorEnv(VectorEnv):
 
     ## Rewards
     Those of the MDP's transitions; 0 on the autoreset step of ``NEXT_STEP``.
+
+    ## Info
+    ``reset`` returns ``{}``, and so does ``step`` apart from ``SAME_STEP``'s
+    final observations. Unlike a ``SyncVectorEnv`` of
+    :class:`~fastrl.gym.TabularEnv`, there is no ``info["prob"]``/``"_prob"``
+    (the probability of each sampled entry): computed with numpy from the
+    kernel's draws it cost 1.5x the whole step (4096 FrozenLakes: 1040 against
+    420 microseconds per step), far over the 10% it would be worth. The single
+    environment reports it; ``TabularEnv.P`` and the MDP's ``prob`` hold the
+    probabilities.
 
     ## Episode End
     Terminated on a transition with ``terminated=True``; truncated when the
@@ -119,11 +178,14 @@ class TabularVectorEnv(VectorEnv):
         self._layouts = [grid_layout(d, self.num_states) for d in descs]
         self._s = np.zeros(num_envs, dtype=np.int64)
         self._t = np.zeros(num_envs, dtype=np.int64)
+        self._resets = np.zeros(num_envs, dtype=np.int64)
         self._ep_len = np.zeros(num_envs, dtype=np.int64)
         self._keys = np.zeros(num_envs, dtype=np.uint64)
         self._needs_reset = np.zeros(num_envs, dtype=np.bool_)
         self._scratch = np.empty(num_envs, dtype=np.int64)
+        self._draws = np.empty(num_envs)
         self._last_action: np.ndarray | None = None
+        self._seeded = np.zeros(num_envs, dtype=np.bool_)
         self._ready = False
 
     def reset(self, *, seed=None, options=None):
@@ -133,25 +195,25 @@ class TabularVectorEnv(VectorEnv):
         an int ``s`` (sub-environment ``j`` gets ``s + j``) or a list of
         ``num_envs`` ints or None.
         """
-        selected, idx, new_seeds = _common.reset_plan(seed, options, self.num_envs, self._ready)
-        if isinstance(seed, int):
-            super().reset(seed=seed)
+        selected, idx, new_seeds = _common.reset_plan(seed, options, self._seeded)
+        super().reset(seed=_common.np_random_seed(seed))
         if idx:
             self._keys[idx] = _common.stream_keys(new_seeds)[:, rng.STREAM_ENV]
             self._t[idx] = 0
+            self._resets[idx] = 0
         obs = np.empty(self.num_envs, dtype=np.int64)
         _reset_tabular(
-            self._arrays[4], self._keys, self._s, self._t, self._ep_len, self._needs_reset,
+            self._arrays[4], self._keys, self._s, self._resets, self._ep_len, self._needs_reset,
             selected, obs,
         )  # fmt: skip
-        self._ready = True
+        self._ready = bool(self._seeded.all())
         self._last_action = None
         return obs, {}
 
     def step(self, actions):
         """Step every sub-environment with ``actions`` (int array of shape ``(num_envs,)``)."""
         if not self._ready:
-            raise error.ResetNeeded("call reset before step")
+            raise error.ResetNeeded("call reset (every sub-environment, once) before step")
         actions = _common.check_actions(actions, self.num_envs, self.num_actions)
         if self._mode == MODE_DISABLED and self._needs_reset.any():
             raise error.ResetNeeded(
@@ -167,8 +229,8 @@ class TabularVectorEnv(VectorEnv):
         next_state, prob, reward, terminated, initial = self._arrays
         _step_tabular(
             next_state, prob, reward, terminated, initial, self._keys, self._s, self._t,
-            self._ep_len, self._needs_reset, actions, self._limit, self._mode,
-            obs, rew, term, trunc, final,
+            self._resets, self._ep_len, self._needs_reset, actions, self._limit, self._mode,
+            obs, rew, term, trunc, final, self._draws,
         )  # fmt: skip
         self._last_action = actions
         infos = {}
@@ -201,25 +263,31 @@ class TabularVectorEnv(VectorEnv):
 class FrozenLakeVectorEnv(TabularVectorEnv):
     """Gymnasium's FrozenLake as a native vector environment (``fastrl/FrozenLake-v1``).
 
-    Arguments as :func:`fastrl.tabular.frozen_lake` (``map_name``, ``desc``,
-    ``is_slippery``) plus those of :class:`TabularVectorEnv`. Actions 0 left,
-    1 down, 2 right, 3 up; reward 1 on reaching the goal; a hole or the goal
-    terminates.
+    Arguments as Gymnasium's ``FrozenLakeEnv`` (``map_name``, ``desc``,
+    ``is_slippery``, ``success_rate``, ``reward_schedule``; see
+    :func:`frozen_lake_model`) plus those of :class:`TabularVectorEnv`.
+    Actions 0 left, 1 down, 2 right, 3 up; reward 1 on reaching the goal; a
+    hole or the goal terminates. ``map_name=None`` draws one random map,
+    shared by all sub-environments (a ``SyncVectorEnv`` of single
+    environments draws one per environment; for per-environment maps pass an
+    :class:`~fastrl.tabular.MDPStack` to :class:`TabularVectorEnv`).
     """
 
     def __init__(
         self,
         num_envs: int = 1,
         *,
-        map_name: str = "4x4",
+        map_name: str | None = "4x4",
         desc=None,
         is_slippery: bool = True,
+        success_rate: float = _ONE_THIRD,
+        reward_schedule=(1, 0, 0),
         max_episode_steps: int | None = None,
         autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
         render_mode: str | None = None,
     ):
         super().__init__(
-            frozen_lake(map_name, desc, is_slippery),
+            frozen_lake_model(map_name, desc, is_slippery, success_rate, reward_schedule),
             num_envs,
             max_episode_steps=max_episode_steps,
             autoreset_mode=autoreset_mode,

@@ -231,6 +231,11 @@ class TabularMDP:
         """Entries per ``(s, a)``, ``K`` (some may be zero-probability padding)."""
         return self.next_state.shape[2]
 
+    def __deepcopy__(self, memo):
+        # Immutable after validation, so a copy may share it; Gymnasium deep-copies
+        # spec kwargs (make(env.spec)), and specs holding the model then compare equal.
+        return self
+
     def __repr__(self) -> str:
         return (
             f"TabularMDP(name={self.name!r}, num_states={self.num_states}, "
@@ -454,6 +459,11 @@ class MDPStack:
             self.descs[i],
             self.max_episode_steps,
         )
+
+    def __deepcopy__(self, memo):
+        # Immutable after validation, so a copy may share it; Gymnasium deep-copies
+        # spec kwargs (make(env.spec)), and specs holding the model then compare equal.
+        return self
 
     def __repr__(self) -> str:
         return (
