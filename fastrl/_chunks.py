@@ -1,13 +1,18 @@
 """Plan the blocks and chunks of a batched run.
 
 Runs are processed in blocks of ``block_size`` (fixed, independent of the
-thread count) and kernels are called on chunks of whole blocks so that the
-statistics buffers stay small and a progress bar can advance. Neither the
-block size of the statistics merge order nor anything a run computes depends
-on the chunking, so results are identical for any chunk size.
+thread count) and kernels are called on chunks of whole blocks, so that the
+statistics buffers stay small, a progress bar can advance, and Ctrl-C is
+honoured between chunks: a kernel call cannot be interrupted, so chunks are
+sized to take about :data:`CHUNK_SECONDS` each (measured on the chunks
+already run). Neither the block size nor the statistics merge order nor
+anything a run computes depends on the chunking, so results are identical for
+any chunk sizes.
 """
 
 from __future__ import annotations
+
+import time
 
 import numba
 import numpy as np
@@ -15,6 +20,30 @@ import numpy as np
 BLOCK_SIZE = 64
 #: Memory budget for one chunk's per-block statistics buffers, in bytes.
 CHUNK_BYTES = 64 * 2**20
+#: Target wall time of one chunk: Ctrl-C waits for the chunk that is running.
+CHUNK_SECONDS = 0.25
+
+
+def chunk_blocks(num_blocks: int, max_blocks: int, first: int):
+    """Yield ``(start_block, blocks)`` chunks covering ``num_blocks`` blocks.
+
+    The first chunk has ``first`` blocks; each later one is sized from the wall
+    time the caller spent on the chunks before it (between two ``next`` calls)
+    to take about :data:`CHUNK_SECONDS`, within ``[first, max_blocks]`` and at
+    most four times the previous chunk (a first chunk's time includes compiling).
+    """
+    lo = max(1, min(first, max_blocks))
+    blocks, start, per_block = lo, 0, None
+    while start < num_blocks:
+        n = min(blocks, num_blocks - start)
+        tic = time.perf_counter()
+        yield start, n
+        elapsed = time.perf_counter() - tic
+        start += n
+        rate = elapsed / n
+        per_block = rate if per_block is None else min(per_block, rate)
+        want = int(CHUNK_SECONDS / per_block) if per_block > 0.0 else max_blocks
+        blocks = max(lo, min(want, max_blocks, 4 * n))
 
 
 def chunk_runs(
@@ -26,9 +55,10 @@ def chunk_runs(
     blocks = min(blocks, 16 * max(threads, 4))
     if max_blocks is not None:
         blocks = max(1, min(blocks, max_blocks))
-    step = blocks * block_size
-    for start in range(0, num_runs, step):
-        yield start, min(step, num_runs - start)
+    num_blocks = -(-num_runs // block_size)
+    for first, n in chunk_blocks(num_blocks, blocks, threads):
+        start = first * block_size
+        yield start, min(n * block_size, num_runs - start)
 
 
 def block_counts(num_runs: int, block_size: int = BLOCK_SIZE) -> np.ndarray:

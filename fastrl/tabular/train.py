@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fastrl import _chunks
+from fastrl._jit import get_num_threads
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
 from fastrl.tabular import _learn_driver as K
@@ -290,7 +292,7 @@ def _train(
     arrays = batched_arrays(mdp)
     num_states, num_actions = arrays[0].shape[1], arrays[0].shape[2]
     num_blocks = -(-runs // K.BLOCK)
-    if chunk_blocks is None:
+    if chunk_blocks is None:  # chunks of about 0.25 s: Ctrl-C is honoured between them
         chunk_blocks = max(1, -(-num_blocks // 50)) if progress else num_blocks
     tail = max(1, -(-episodes // 10))
     q = np.empty((runs, num_states, num_actions))
@@ -301,8 +303,7 @@ def _train(
     acc = Accumulator(K.NUM_METRICS, episodes)
     label = type(agent).__name__
     kernel = train_kernel_for(agent)
-    for first in range(0, num_blocks, chunk_blocks):
-        blocks = min(chunk_blocks, num_blocks - first)
+    for first, blocks in _chunks.chunk_blocks(num_blocks, chunk_blocks, get_num_threads()):
         run_start = first * K.BLOCK
         chunk_runs = min(blocks * K.BLOCK, runs - run_start)
         block_n, block_mean, block_m2 = _train_blocks(
