@@ -20,6 +20,8 @@ from fastrl.bandits.agents import AGENTS
 
 STEPS = 200
 LOOP_RUNS = 60
+#: the KL agents' loops solve their indices in Python (about 1-4 k steps/s): fewer runs
+SLOW_LOOP_RUNS = 15
 RUNS = 4000
 
 
@@ -29,9 +31,10 @@ def test_every_agent_has_a_loop():
 
 @pytest.mark.parametrize("name", sorted(AGENTS))
 def test_loop_agrees_with_simulate(name):
-    curve = play(name, PROBS, LOOP_RUNS, STEPS, seed=5)
+    loop_runs = SLOW_LOOP_RUNS if name in CURVES else LOOP_RUNS
+    curve = play(name, PROBS, loop_runs, STEPS, seed=5)
     assert curve.shape == (STEPS,) and np.all(np.diff(curve) >= 0.0)
     res = simulate(BernoulliBandit(PROBS), AGENTS[name](), runs=RUNS, steps=STEPS, seed=6)
-    se_loop = res.regret_se[-1] * math.sqrt(RUNS / LOOP_RUNS)
+    se_loop = res.regret_se[-1] * math.sqrt(RUNS / loop_runs)
     tol = 5.0 * math.hypot(se_loop, res.regret_se[-1])
     assert abs(curve[-1] - res.regret[-1]) <= tol, (name, curve[-1], res.regret[-1], tol)
