@@ -284,8 +284,7 @@ def test_bad_train_args():
     with pytest.raises(ValueError, match="planning_steps"):
         DynaQ(planning_steps=-1)
     with pytest.raises(ValueError, match="max_episode_steps"):
-        train(_random_mdp().__class__.from_dense(np.ones((1, 1, 1)), np.zeros((1, 1))),
-              QLearning(), runs=1, episodes=1)  # fmt: skip
+        train(mdp, QLearning(), runs=1, episodes=1, max_episode_steps=0)
     with pytest.raises(TypeError, match="seed"):
         train(mdp, QLearning(), runs=1, episodes=1, seed=-1.0)
     with pytest.raises(TypeError, match="agents"):

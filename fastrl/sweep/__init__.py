@@ -47,7 +47,7 @@ def _validate(family, points, runs, steps, episodes, max_episode_steps):
     return length
 
 
-def _finish(family, points, merger, runs, length):
+def _finish(family, points, merger, runs, length, max_episode_steps=None):
     """Each point's result from the merged chunks, as its single call builds it."""
     results = []
     for p in points:
@@ -66,11 +66,18 @@ def _finish(family, points, merger, runs, length):
                 )  # fmt: skip
             )
             continue
-        from fastrl.tabular.train import TrainResult, _greedy_values
+        from fastrl.tabular.train import (
+            TrainResult,
+            _episode_limit,
+            _greedy_values,
+            _warn_if_capped,
+        )
 
         mean, se = merger.curves[p.index].mean(), merger.curves[p.index].sem()
 
         summary, policy = merger.summary[p.index], merger.policy[p.index]
+        truncated = int(summary[:, 3].sum())
+        _warn_if_capped(p.problem, max_episode_steps, truncated, p.label)
         results.append(
             TrainResult(
                 agent=p.agent,
@@ -88,6 +95,8 @@ def _finish(family, points, merger, runs, length):
                 run_mean_return=summary[:, 0].copy(),
                 run_final_return=summary[:, 1].copy(),
                 run_final_success=summary[:, 2].copy(),
+                truncated_episodes=truncated,
+                max_episode_steps=_episode_limit(p.problem, max_episode_steps),
             )  # fmt: skip
         )
     return results
@@ -216,7 +225,7 @@ def sweep(
         family=family,
         params=params,
         points=tuple(p.coords for p in points),
-        results=tuple(_finish(family, points, merger, runs, length)),
+        results=tuple(_finish(family, points, merger, runs, length, max_episode_steps)),
         runs=runs,
         length=length,
         problem_params=problem_params,

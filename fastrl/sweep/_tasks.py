@@ -103,6 +103,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 def _tabular_chunk(task: ChunkTask) -> dict:
+    from fastrl.tabular._learn_driver import NUM_SUMMARY
     from fastrl.tabular.mdp import batched_arrays
     from fastrl.tabular.train import _train_blocks, train_kernel_for
 
@@ -115,7 +116,7 @@ def _tabular_chunk(task: ChunkTask) -> dict:
     # costs memory for its own rows only.
     rows = task.start + task.count
     q = np.empty((rows, num_states, num_actions))
-    summary = np.empty((rows, 3))
+    summary = np.empty((rows, NUM_SUMMARY))
     n, mean, m2 = _train_blocks(
         train_kernel_for(task.agent), task.agent, arrays, task.max_steps, task.length,
         stream_roots(task.seed), task.start, task.count, False, tail_episodes(task.length),
@@ -194,7 +195,9 @@ class Merger:
             self.per_run[p].add_blocks(out["n"], out["run_mean"], out["run_m2"])
             return
         if self.summary[p] is None:
-            self.summary[p] = np.empty((self.runs, 3))
+            from fastrl.tabular._learn_driver import NUM_SUMMARY
+
+            self.summary[p] = np.empty((self.runs, NUM_SUMMARY))
             self.policy[p] = np.empty((self.runs, out["policy"].shape[1]), dtype=np.int64)
         hi = start + out["summary"].shape[0]
         self.summary[p][start:hi] = out["summary"]

@@ -42,8 +42,8 @@ from fastrl.tabular.learners.explore import EXPLORE_SOFTMAX, ExploreContext, obs
 BLOCK = 64
 #: metrics of the per-episode curves: return, length, success
 NUM_METRICS = 3
-#: per-run summaries: mean return, tail mean return, tail success rate
-NUM_SUMMARY = 3
+#: per-run summaries: mean return, tail mean return, tail success rate, truncated episodes
+NUM_SUMMARY = 4
 
 # ---- placeholders, bound by the generated footer ----
 EXPLORE = 0
@@ -65,9 +65,10 @@ def train_blocks(
     ``block_mean``/``block_m2[NUM_METRICS, B, E]`` the per-block episode curves of
     this chunk; ``out_returns``/``out_lengths[runs, E]`` the per-run curves when
     ``record``; ``out_summary[runs, NUM_SUMMARY]`` per run the mean return over all
-    episodes, and the mean return and success rate over the last ``tail_episodes``
-    episodes. ``block_bad[B, 2]`` stays -1 unless a hook returned an action out of
-    range: then it holds the run and the action, and the block stops.
+    episodes, the mean return and success rate over the last ``tail_episodes``
+    episodes, and the number of episodes the step limit truncated. ``block_bad[B, 2]``
+    stays -1 unless a hook returned an action out of range: then it holds the run
+    and the action, and the block stops.
     """
     num_blocks = (num_runs + BLOCK - 1) // BLOCK
     for b in prange(num_blocks):
@@ -126,6 +127,7 @@ def train_block(
         sum_ret = 0.0
         tail_ret = 0.0
         tail_success = 0.0
+        num_trunc = 0
         for e in range(num_episodes):
             temp = schedule_value(x.code, x.v0, x.decay, x.floor, x.duration, e)
             param = temp
@@ -158,6 +160,7 @@ def train_block(
                 if term or trunc:
                     if term and r > 0.0:
                         success = 1.0
+                    num_trunc += trunc
                     break
                 s = s_next
             if bad:
@@ -178,6 +181,7 @@ def train_block(
         out_summary[i, 0] = sum_ret / num_episodes
         out_summary[i, 1] = tail_ret / tail_episodes
         out_summary[i, 2] = tail_success / tail_episodes
+        out_summary[i, 3] = num_trunc
         learner_finish(p, tab, out_q[i])
     block_n[b] = hi - lo
     keep_alive(tab_own, scr_own, counts_own, row_own, w_own)

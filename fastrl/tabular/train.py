@@ -20,6 +20,7 @@ import numpy as np
 
 from fastrl import _chunks
 from fastrl._jit import get_num_threads
+from fastrl._table import format_table
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
 from fastrl.tabular import _learn_driver as K
@@ -33,6 +34,11 @@ from fastrl.validation import OutputTooLargeError, check_bool, check_int, check_
 __all__ = ["TrainResult", "TabularComparison", "train", "compare"]
 
 _METRICS = ("episode_return", "episode_length", "success_rate")
+
+#: episode limit when neither ``max_episode_steps`` nor the MDP gives one: large enough
+#: for the book's tasks (an epsilon-soft policy ends its episodes), small enough that a
+#: policy that never reaches a terminal state stops
+SAFETY_CAP = 100_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +64,12 @@ class TrainResult:
     run_mean_return, run_final_return, run_final_success : numpy.ndarray
         float64 ``(R,)``: per run, the mean return over all episodes, and the mean
         return and success rate over the last ``max(1, ceil(E / 10))`` episodes.
+    truncated_episodes : int
+        Episodes, over all runs, that the step limit cut short (the limit given,
+        the MDP's own, or :data:`SAFETY_CAP` when neither exists; a warning names
+        the cap when it is hit).
+    max_episode_steps : int
+        The step limit the episodes ran under.
     returns, lengths : numpy.ndarray or None
         ``(R, E)`` float64 / int64 per-run curves when ``record_runs=True``.
     """
@@ -77,6 +89,8 @@ class TrainResult:
     run_mean_return: np.ndarray
     run_final_return: np.ndarray
     run_final_success: np.ndarray
+    truncated_episodes: int = 0
+    max_episode_steps: int = 0
     returns: np.ndarray | None = field(default=None, repr=False)
     lengths: np.ndarray | None = field(default=None, repr=False)
 
@@ -110,13 +124,25 @@ def _check_mdp(mdp) -> None:
 
 
 def _episode_limit(mdp, max_episode_steps) -> int:
+    """The step limit: the one given, else the MDP's own, else :data:`SAFETY_CAP`."""
     if max_episode_steps is None:
         if mdp.max_episode_steps is None:
-            raise ValueError(
-                "max_episode_steps must be given: the MDP has no default episode limit"
-            )
+            return SAFETY_CAP
         return int(mdp.max_episode_steps)
     return check_size("max_episode_steps", max_episode_steps)
+
+
+def _warn_if_capped(mdp, max_episode_steps, truncated: int, label: str) -> None:
+    """Name the safety cap when it cut episodes short (it is not the user's limit)."""
+    if truncated and max_episode_steps is None and mdp.max_episode_steps is None:
+        warnings.warn(
+            f"{label}: {truncated} episodes hit the safety cap of {SAFETY_CAP} steps "
+            "(no max_episode_steps was given and the MDP has no episode limit); the "
+            "policy may never reach a terminal state. Pass max_episode_steps to set "
+            "the limit.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
 
 
 def _value_gamma1(mdp: TabularMDP, policy: np.ndarray) -> float:
@@ -221,7 +247,9 @@ def train(
     runs, episodes : int
         Independent runs (>= 1) and episodes per run (>= 1).
     max_episode_steps : int, optional
-        Truncation limit; defaults to the MDP's own limit (required if it has none).
+        Truncation limit; defaults to the MDP's own limit, or, if it has none, to
+        the safety cap :data:`SAFETY_CAP` (100,000 steps), with a warning when an
+        episode hits it.
     seed : int
         Seed of every stream; run ``i`` depends only on ``seed`` and ``i``.
     progress : bool
@@ -316,6 +344,8 @@ def _train(
 
     policy = np.argmax(q, axis=2).astype(np.int64)
     mean, se = acc.mean(), acc.sem()
+    truncated = int(summary[:, 3].sum())
+    _warn_if_capped(mdp, max_episode_steps, truncated, label)
     return TrainResult(
         agent=agent,
         runs=runs,
@@ -332,6 +362,8 @@ def _train(
         run_mean_return=summary[:, 0].copy(),
         run_final_return=summary[:, 1].copy(),
         run_final_success=summary[:, 2].copy(),
+        truncated_episodes=truncated,
+        max_episode_steps=max_steps,
         returns=returns if record_runs else None,
         lengths=lengths if record_runs else None,
     )
@@ -354,6 +386,17 @@ def _train_blocks(
     order. Block ``b``'s numbers depend only on its runs, so merging blocks in
     order gives the same curves for any chunking (``fastrl.sweep`` relies on it).
     """
+    # The kernel does not check bounds: outputs of another shape would be overrun.
+    end = run_start + chunk_runs
+    if (
+        q.shape[0] < end
+        or summary.shape != (summary.shape[0], K.NUM_SUMMARY)
+        or (summary.shape[0] < end)
+    ):
+        raise ValueError(
+            f"q and summary need {end} rows and summary {K.NUM_SUMMARY} columns, got "
+            f"{q.shape} and {summary.shape}"
+        )
     return run_blocks(
         kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs, record_runs,
         tail, q, summary, returns, lengths, STREAM_ENV, STREAM_AGENT, K.BLOCK, K.NUM_METRICS,
@@ -372,20 +415,11 @@ class TabularComparison:
 
     results: dict[str, TrainResult]
 
-    def summary(self):
-        """One row per agent (:class:`pandas.DataFrame`, indexed by agent name).
-
-        Columns, each with a ``*_se`` standard error over runs: ``mean_return``
-        (online return averaged over all episodes), ``final_return`` and
-        ``final_success`` (averaged over the last ``max(1, ceil(E / 10))``
-        episodes), ``policy_value`` (exact value of the final greedy policy;
-        NaN-free runs only, ``policy_value_runs`` of them).
-        """
-        import pandas as pd
-
-        rows = {}
+    def rows(self) -> list[dict]:
+        """The rows of :meth:`summary` as plain dicts (no pandas needed), ``agent`` first."""
+        rows = []
         for name, res in self.results.items():
-            row = {}
+            row = {"agent": name}
             for col, x in (
                 ("mean_return", res.run_mean_return),
                 ("final_return", res.run_final_return),
@@ -397,8 +431,40 @@ class TabularComparison:
                     float(x.std(ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.nan
                 )
             row["policy_value_runs"] = int(np.isfinite(res.policy_value).sum())
-            rows[name] = row
-        return pd.DataFrame.from_dict(rows, orient="index")
+            row["truncated_episodes"] = res.truncated_episodes
+            rows.append(row)
+        return rows
+
+    def summary(self):
+        """One row per agent (:class:`pandas.DataFrame`, indexed by agent name).
+
+        Columns, each with a ``*_se`` standard error over runs: ``mean_return``
+        (online return averaged over all episodes), ``final_return`` and
+        ``final_success`` (averaged over the last ``max(1, ceil(E / 10))``
+        episodes), ``policy_value`` (exact value of the final greedy policy;
+        NaN-free runs only, ``policy_value_runs`` of them); and
+        ``truncated_episodes``, the episodes the step limit cut short.
+        """
+        import pandas as pd
+
+        return pd.DataFrame(self.rows()).set_index("agent").rename_axis(None)
+
+    def table(self) -> str:
+        """The summary as plain text (no pandas needed)."""
+        header = ["agent", "mean return", "final return", "final success", "greedy value",
+                  "truncated"]  # fmt: skip
+        body = [
+            [
+                row["agent"],
+                f"{row['mean_return']:.4g} ± {row['mean_return_se']:.2g}",
+                f"{row['final_return']:.4g} ± {row['final_return_se']:.2g}",
+                f"{row['final_success']:.3f} ± {row['final_success_se']:.3f}",
+                f"{row['policy_value']:.4g} ± {row['policy_value_se']:.2g}",
+                str(row["truncated_episodes"]),
+            ]
+            for row in self.rows()
+        ]
+        return format_table(header, body)
 
     def to_frame(self):
         """Long format: ``agent, episode, metric, mean, se`` (:class:`pandas.DataFrame`)."""
@@ -441,11 +507,13 @@ def compare(
     episodes: int,
     seed: int = 0,
     max_episode_steps: int | None = None,
+    progress: bool = False,
 ) -> TabularComparison:
     """Train several agents with common random numbers (Sutton & Barto style comparisons).
 
     Run ``i`` of every agent sees the same map and the same environment stream
-    (the same ``seed``), so differences between agents are not map luck.
+    (the same ``seed``), so differences between agents are not map luck. The
+    arguments are those of :func:`train`; ``progress`` shows one bar per agent.
 
     Examples
     --------
@@ -464,7 +532,13 @@ def compare(
             raise TypeError(f"agents[{name!r}] must be a TabularAgent, got {agent!r}")
     results = {
         name: train(
-            mdp, agent, runs=runs, episodes=episodes, max_episode_steps=max_episode_steps, seed=seed
+            mdp,
+            agent,
+            runs=runs,
+            episodes=episodes,
+            max_episode_steps=max_episode_steps,
+            seed=seed,
+            progress=progress,
         )
         for name, agent in agents.items()
     }
