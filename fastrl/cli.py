@@ -1,7 +1,8 @@
 """The ``fastrl`` command: argument parsing only; the work lives in the library.
 
 Sub-commands: ``bandit`` (a bandit comparison with a table, plot and CSV),
-``sweep`` (a parameter study from a TOML file),
+``train`` (its tabular counterpart: learners on one MDP), ``sweep`` (a
+parameter study from a TOML file),
 ``demo`` (the tutorial jobs, timed), ``bench`` (throughput against baselines)
 and ``warmup`` (compile every kernel once so later processes load them).
 """
@@ -178,6 +179,60 @@ def _bandit(args) -> int:
     return 0
 
 
+def _train(args) -> int:
+    from fastrl.tabular import compare
+    from fastrl.tabular.spec import make_task, parse_learner
+
+    specs = args.agent or ["q-learning alpha=0.1 epsilon=0.1", "sarsa alpha=0.1 epsilon=0.1"]
+    try:
+        _check_output("--csv", args.csv)
+        _check_output("--plot", args.plot, image=True)
+        _check_specs(specs)
+        agents = {spec: parse_learner(spec) for spec in specs}
+        mdp = make_task(args.env)
+        progress = (
+            args.progress if args.progress is not None else args.runs * args.episodes >= 2_000_000
+        )
+        start = time.perf_counter()
+        cmp = compare(
+            agents, mdp, runs=args.runs, episodes=args.episodes, seed=args.seed,
+            max_episode_steps=args.max_episode_steps, progress=progress,
+        )  # fmt: skip
+    except (ValueError, TypeError, MemoryError) as exc:  # OutputTooLargeError is both
+        print(f"fastrl train: error: {exc}", file=sys.stderr)
+        return 2
+    elapsed = time.perf_counter() - start
+    first = next(iter(cmp.results.values()))
+    print(
+        f"{mdp.name or 'MDP'} ({mdp.num_states} states, {mdp.num_actions} actions): "
+        f"{args.runs} runs x {args.episodes} episodes per agent, at most "
+        f"{first.max_episode_steps} steps each, seed {args.seed}"
+    )
+    print(cmp.table())
+    steps = sum(r.total_steps for r in cmp.results.values())
+    print(
+        f"{steps:,} env-steps in {elapsed:.2f} s "
+        f"({steps / elapsed / 1e6:.1f} million/s, compile included)"
+    )
+    if args.csv:
+        cmp.to_frame().to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 4))
+        cmp.plot("episode_return", ax=ax, smooth=max(1, args.episodes // 50))
+        ax.set_title(f"{mdp.name or 'MDP'}: {args.runs} runs")
+        fig.tight_layout()
+        fig.savefig(args.plot, dpi=120)
+        plt.close(fig)
+        print(f"wrote {args.plot}")
+    return 0
+
+
 def _demo(args) -> int:
     from fastrl.demo import run_demo
 
@@ -282,6 +337,32 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--csv", help="write the curves (long format) to this CSV file")
     b.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     b.set_defaults(func=_bandit)
+
+    t = sub.add_parser("train", help="compare tabular learners on one MDP")
+    t.add_argument(
+        "--env", default="frozenlake",
+        help="a built-in task (frozenlake[:8x8], cliff, windy, dyna-maze, ...; options as "
+        "key=value, e.g. 'frozenlake:8x8 is_slippery=false') or a Gymnasium toy-text id "
+        "(Taxi-v3)",
+    )  # fmt: skip
+    t.add_argument("--runs", type=int, default=1000)
+    t.add_argument("--episodes", type=int, default=500)
+    t.add_argument(
+        "--max-episode-steps", type=int, default=None,
+        help="episode step limit (default: the task's own, else a safety cap of 100,000)",
+    )  # fmt: skip
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument(
+        "--agent",
+        action="append",
+        help='learner spec, repeatable: "q-learning alpha=0.1 epsilon=0.1", "sarsa", '
+        '"expected-sarsa", "double-q", "dyna-q planning_steps=5", '
+        '"sarsa(lambda) lambda=0.9", or "mypkg.module:MyLearner alpha=0.2"',
+    )
+    t.add_argument("--plot", help="write the learning curves to this image file")
+    t.add_argument("--csv", help="write the curves (long format) to this CSV file")
+    t.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    t.set_defaults(func=_train)
 
     d = sub.add_parser("demo", help="the tutorial jobs, timed")
     d.add_argument("--quick", action="store_true", help="smaller sizes")

@@ -9,10 +9,7 @@ import path: ``"mypkg.agents:EpsilonFirst n=100"``.
 
 from __future__ import annotations
 
-import importlib
-import os
-import sys
-
+from fastrl._spec import load_class, parse_options
 from fastrl.bandits.agents import AGENTS, ALIASES, Agent
 from fastrl.bandits.problems import (
     BernoulliBandit,
@@ -21,7 +18,6 @@ from fastrl.bandits.problems import (
     GaussianBandit,
     PoissonBandit,
 )
-from fastrl.schedules import Schedule
 
 __all__ = ["parse_agent", "make_problem", "PROBLEM_KINDS", "AGENT_NAMES", "load_agent_class"]
 
@@ -30,23 +26,6 @@ PROBLEM_KINDS = ("testbed", "bernoulli", "gaussian", "poisson", "exponential", "
 
 #: every name the parser accepts (the registry's names and their aliases) -> class
 AGENT_NAMES = {**AGENTS, **{alias: AGENTS[name] for alias, name in ALIASES.items()}}
-_SCHEDULE_KEYS = ("decay", "floor", "duration")
-
-
-def _value(text: str):
-    low = text.lower()
-    if low in {"none", "null"}:
-        return None
-    if low in {"true", "false"}:
-        return low == "true"
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text
 
 
 def parse_agent(spec: str):
@@ -64,20 +43,9 @@ def parse_agent(spec: str):
             f"unknown agent {words[0]!r}; expected one of {', '.join(AGENT_NAMES)} "
             "or an import path such as 'mypkg.agents:MyAgent'"
         )
-    kwargs, sched = {}, {}
-    for word in words[1:]:
-        key, eq, text = word.partition("=")
-        if not eq or not key:
-            raise ValueError(f"agent option {word!r} must look like key=value")
-        if key in kwargs or key in sched:
-            raise ValueError(f"agent option {key!r} is given twice in {spec!r}")
-        takes_schedule = "schedule" in getattr(cls, "__dataclass_fields__", {})
-        (sched if key in _SCHEDULE_KEYS and takes_schedule else kwargs)[key] = _value(text)
+    kwargs = parse_options(spec, words[1:], cls)
     if name == "greedy":
         kwargs.setdefault("epsilon", 0.0)
-    if sched or "schedule" in kwargs:
-        kind = kwargs.pop("schedule", "constant")
-        kwargs["schedule"] = Schedule(str(kind), **sched)
     try:
         return cls(**kwargs)
     except TypeError as exc:
@@ -86,20 +54,7 @@ def parse_agent(spec: str):
 
 def load_agent_class(path: str) -> type[Agent]:
     """The agent class named ``"package.module:ClassName"``; ValueError if it is not one."""
-    module_name, _, qualname = path.partition(":")
-    if not module_name or not qualname:
-        raise ValueError(f"agent path {path!r} must look like 'package.module:ClassName'")
-    if os.getcwd() not in sys.path:  # as `python -m` does: modules beside the user import
-        sys.path.append(os.getcwd())
-    try:
-        target = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise ValueError(f"cannot import the module of agent {path!r}: {exc}") from exc
-    for part in qualname.split("."):
-        target = getattr(target, part, None)
-    if not (isinstance(target, type) and issubclass(target, Agent)):
-        raise ValueError(f"{path!r} is not a fastrl.bandits.Agent subclass, got {target!r}")
-    return target
+    return load_class(path, Agent, "agent", "fastrl.bandits.Agent")
 
 
 def make_problem(
