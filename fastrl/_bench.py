@@ -110,6 +110,22 @@ def qlearning_gymnasium(scale: float = 1.0):
     return steps, lambda: gymnasium_q_learning(steps)
 
 
+def qlearning_handwritten(scale: float = 1.0):
+    """The same job as :func:`qlearning_fastrl` by a hand-written numba kernel (env-steps)."""
+    from fastrl._handwritten import q_learning_handwritten
+    from fastrl.tabular import frozen_lake
+
+    runs, episodes = max(int(10_000 * scale), 64), 200
+    mdp = frozen_lake()
+
+    def call():
+        _, curves = q_learning_handwritten(mdp, alpha=0.1, gamma=0.99, epsilon=0.1, runs=runs,
+                                           episodes=episodes)  # fmt: skip
+        return int(round(curves[1].sum() * runs))
+
+    return None, call
+
+
 def _random_maps(n: int):
     from fastrl.tabular import frozen_lake, random_map
 
@@ -457,6 +473,16 @@ GROUPS = [
         "Gymnasium FrozenLake-v1 from Python",
         50e6,
         500.0,
+        "env-steps",
+    ),
+    Group(
+        "tabular-handwritten",
+        "the tabular-qlearning job against a hand-written numba kernel of it",
+        qlearning_fastrl,
+        qlearning_handwritten,
+        "hand-written numba Q-learning",
+        None,
+        0.9,
         "env-steps",
     ),
     Group(
