@@ -87,8 +87,10 @@ def _tile_sarsa_block(
     lo = b * BLOCK
     hi = min(lo + BLOCK, num_runs)
     w = np.zeros((NUM_ACTIONS, num_features))
-    cur = np.zeros(tilings, dtype=np.int64)
-    nxt = np.zeros(tilings, dtype=np.int64)
+    # The active tiles of S and S' in two rows, swapped by a parity index: swapping
+    # two arrays (cur, nxt = nxt, cur) was slower (measured under load, one thread:
+    # 10.9 against 12.4-14.3 M steps/s).
+    feats = np.zeros((2, tilings), dtype=np.int64)
     q = np.zeros((1, NUM_ACTIONS))
     mean_s, m2_s = block_mean[0, b], block_m2[0, b]
     mean_c, m2_c = block_mean[1, b], block_m2[1, b]
@@ -102,8 +104,9 @@ def _tile_sarsa_block(
         t = np.int64(0)
         for e in range(num_episodes):
             pos, vel = mountain_car_reset(env_key, t, RESET_LOW, RESET_HIGH)
-            active_tiles_2d(pos, vel, low0, scale0, low1, scale1, tilings, tiles, d0, d1, cur)
-            _values(w, cur, tilings, q)
+            c = 0
+            active_tiles_2d(pos, vel, low0, scale0, low1, scale1, tilings, tiles, d0, d1, feats[c])
+            _values(w, feats[c], tilings, q)
             a = epsilon_greedy(q, 0, epsilon, key, t)
             n = np.int64(0)
             truncated = 0.0
@@ -113,22 +116,24 @@ def _tile_sarsa_block(
                 t += 1
                 q_sa = 0.0
                 for k in range(tilings):
-                    q_sa += w[a, cur[k]]
+                    q_sa += w[a, feats[c, k]]
                 if term:
                     step = alpha * (-1.0 - q_sa)
                     for k in range(tilings):
-                        w[a, cur[k]] += step
+                        w[a, feats[c, k]] += step
                     break
-                active_tiles_2d(pos, vel, low0, scale0, low1, scale1, tilings, tiles, d0, d1, nxt)
-                _values(w, nxt, tilings, q)
+                active_tiles_2d(
+                    pos, vel, low0, scale0, low1, scale1, tilings, tiles, d0, d1, feats[1 - c]
+                )
+                _values(w, feats[1 - c], tilings, q)
                 a_next = epsilon_greedy(q, 0, epsilon, key, t)
                 step = alpha * (-1.0 + gamma * q[0, a_next] - q_sa)
                 for k in range(tilings):
-                    w[a, cur[k]] += step
+                    w[a, feats[c, k]] += step
                 if n >= max_steps:
                     truncated = 1.0
                     break
-                cur, nxt = nxt, cur
+                c = 1 - c
                 a = a_next
             total += n
             welford_add(mean_s, m2_s, e, np.float64(n), inv_n)

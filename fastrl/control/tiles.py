@@ -39,12 +39,14 @@ __all__ = ["TileCoder", "active_tiles_2d"]
 
 
 @ijit
-def _coordinate(v, low, scale, tilings, tiles, offset):
-    # One dimension of one tiling: the tile coordinate in [0, tiles].
-    # Clipped before the floor (the same integer as clipping after it, and no
+def _fine(v, low, scale, tilings, tiles):
+    # (m, r): the point's position q = m * tilings + r in units of 1 / tilings of a
+    # tile. Clipped before the floor (the same integer as clipping after it, and no
     # float-to-int overflow for a point far outside the box).
     f = min(max((v - low) * scale, 0.0), np.float64(tiles * tilings))
-    return (np.int64(math.floor(f)) + offset) // tilings
+    q = np.int64(math.floor(f))
+    m = q // tilings
+    return m, q - m * tilings
 
 
 @ijit
@@ -53,12 +55,28 @@ def active_tiles_2d(x, y, low0, scale0, low1, scale1, tilings, tiles, d0, d1, ou
 
     ``low*``/``scale*`` as in the module docstring, ``d0``/``d1`` the
     displacement vector; the same indices as :meth:`TileCoder.encode`.
+
+    With ``q = m * tilings + r``, ``(q + o) // tilings = m + (r + o >= tilings)``
+    for an offset ``0 <= o < tilings``, and tiling ``k``'s offset follows from
+    tiling ``k - 1``'s by one addition: two integer divisions per point instead
+    of four per tiling (measured: the divisions took more than a third of a
+    Sarsa step; 6.0 -> 9.8 M Mountain Car steps/s on one thread, under load).
     """
     side = tiles + 1
+    m0, r0 = _fine(x, low0, scale0, tilings, tiles)
+    m1, r1 = _fine(y, low1, scale1, tilings, tiles)
+    step0 = d0 % tilings
+    step1 = d1 % tilings
+    o0 = np.int64(0)
+    o1 = np.int64(0)
     for k in range(tilings):
-        c0 = _coordinate(x, low0, scale0, tilings, tiles, (k * d0) % tilings)
-        c1 = _coordinate(y, low1, scale1, tilings, tiles, (k * d1) % tilings)
+        c0 = m0 + np.int64(r0 + o0 >= tilings)
+        c1 = m1 + np.int64(r1 + o1 >= tilings)
         out[k] = k * side * side + c0 * side + c1
+        o0 += step0
+        o0 -= tilings * np.int64(o0 >= tilings)
+        o1 += step1
+        o1 -= tilings * np.int64(o1 >= tilings)
 
 
 @dataclass(frozen=True, eq=False)
