@@ -19,6 +19,12 @@ tiles * tilings / (high_j - low_j)``,
   tiles of a tiling (the remainder gives the same partition);
 * the feature index ``k * (tiles + 1)**D + sum_j c_j * (tiles + 1)**(D - 1 - j)``.
 
+The book's code calls ``tiles3`` on ``tiles * v / (high - low)``, which aligns
+the grids at 0 rather than at ``low``; the learning curves do not notice
+(measured with the naive loop of ``tests/reference_tiles.py``, 30 runs:
+Mountain Car's first episode 1663 +- 122 steps aligned at ``low``, 1464 +- 108
+at 0; the third 619 +- 29 and 634 +- 29).
+
 Each tiling needs ``tiles + 1`` tiles per dimension to cover the box once
 offset, so a coder has ``tilings * (tiles + 1)**D`` features: 648 for the
 book's 8 tilings of 8 x 8 tiles, few enough to index densely (``tiles3``
