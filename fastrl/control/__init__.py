@@ -10,6 +10,8 @@
   :class:`Pendulum`: the parameters of MountainCar-v0, MountainCarContinuous-v0,
   Acrobot-v1 and Pendulum-v1, stepped with Gymnasium's exact
   equations (Acrobot with its RK4 integrator) by the Gymnasium environments.
+* :func:`tile_sarsa`: semi-gradient Sarsa with a :class:`TileCoder` on Mountain
+  Car (Sutton & Barto 10.1), many runs in one parallel kernel.
 
 The Gymnasium environments (``fastrl/CartPole-v1``, ``fastrl/MountainCar-v0``,
 ``fastrl/MountainCarContinuous-v0``, ``fastrl/Acrobot-v1``,
@@ -22,6 +24,8 @@ from fastrl.control.continuous_mountain_car import ContinuousMountainCar
 from fastrl.control.mountain_car import MountainCar
 from fastrl.control.pendulum import Pendulum
 from fastrl.control.search import METHODS, LinearEvaluation, SearchResult, evaluate_linear, search
+from fastrl.control.tile_sarsa import TileSarsaResult, tile_sarsa
+from fastrl.control.tiles import TileCoder
 
 __all__ = [
     "Acrobot",
@@ -34,4 +38,7 @@ __all__ = [
     "SearchResult",
     "evaluate_linear",
     "search",
+    "TileCoder",
+    "TileSarsaResult",
+    "tile_sarsa",
 ]
