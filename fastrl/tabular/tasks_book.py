@@ -31,19 +31,20 @@ def gamblers_problem(goal: int = 100, p_heads: float = 0.4) -> TabularMDP:
 
     States are the capital ``s = 0 .. goal``; ``0`` and ``goal`` are terminal
     (absorbing self-loops with ``terminated=True`` and reward 0). Action ``a``
-    is the stake, ``a = 0 .. goal // 2``, as in the book (stake 0 included). A
-    stake above ``min(s, goal - s)`` is clipped to that maximum, so it ties
-    with the largest legal stake, which has the lower index and therefore wins
-    the solvers' lowest-index tie-break. Entry 0 is a win (heads, probability
-    ``p_heads``, to ``s + a``), entry 1 a loss (to ``s - a``). Reaching
-    ``goal`` pays +1 and terminates; reaching 0 terminates with 0; every
-    other transition pays 0. So with ``gamma = 1`` the value of ``s`` is the
-    probability of reaching the goal. The initial distribution is uniform over
-    ``1 .. goal - 1``; no episode limit.
-
-    Stake 0 never terminates, so undiscounted policy iteration (which starts
-    from the policy "action 0 everywhere") is singular here: solve with
-    :func:`~fastrl.tabular.value_iteration`, as the book does.
+    stakes ``a + 1``, ``a = 0 .. goal // 2 - 1``. The book also allows stake
+    0, which would tie with the optimum everywhere (a self-loop worth ``V(s)``
+    at ``gamma = 1``), so the lowest-index greedy policy would never bet; it
+    is left out. A stake above ``min(s, goal - s)`` is clipped to that
+    maximum, so it ties with the largest legal stake, which has the lower
+    index and therefore wins the solvers' lowest-index tie-break. The
+    lowest-index greedy policy is thus the smallest optimal stake, which is
+    the policy the book plots (figure 4.3), up to ties that rounding decides.
+    Entry 0 is a win (heads, probability ``p_heads``, to ``s + stake``),
+    entry 1 a loss (to ``s - stake``). Reaching ``goal`` pays +1 and
+    terminates; reaching 0 terminates with 0; every other transition pays 0,
+    so with ``gamma = 1`` the value of ``s`` is the probability of reaching
+    the goal. The initial distribution is uniform over ``1 .. goal - 1``; no
+    episode limit.
 
     Parameters
     ----------
@@ -55,14 +56,14 @@ def gamblers_problem(goal: int = 100, p_heads: float = 0.4) -> TabularMDP:
     Returns
     -------
     TabularMDP
-        ``goal + 1`` states, ``goal // 2 + 1`` actions, 2 successors.
+        ``goal + 1`` states, ``goal // 2`` actions, 2 successors.
     """
     goal = check_size("goal", goal, low=2, high=2**20)
     p_heads = check_real("p_heads", p_heads, low=0.0, high=1.0, low_open=True, high_open=True)
-    S, A = goal + 1, goal // 2 + 1
+    S, A = goal + 1, goal // 2
     check_memory({"goal": 25 * 2 * S * A})
     s = np.arange(S)[:, None]
-    stake = np.minimum(np.arange(A)[None, :], np.minimum(s, goal - s))
+    stake = np.minimum(np.arange(1, A + 1)[None, :], np.minimum(s, goal - s))
     win, lose = s + stake, s - stake
     next_state = np.stack([win, lose], axis=-1).astype(np.int64)
     prob = np.broadcast_to(np.array([p_heads, 1.0 - p_heads]), (S, A, 2)).copy()
