@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 
+from fastrl._jit import get_num_threads, set_num_threads
 from fastrl.tabular import (
     TabularMDP,
     backward_induction,
@@ -160,3 +161,18 @@ def test_non_convergence_warns():
     with pytest.warns(RuntimeWarning, match="did not converge"):
         res = modified_policy_iteration(frozen_lake("8x8"), 0.999, k=0, max_iter=3)
     assert not res.converged and res.iterations == 3
+
+
+def test_thread_count_does_not_change_results():
+    s = stack(MDPS * 4)  # 40 problems: 3 blocks
+    before = get_num_threads()
+    try:
+        set_num_threads(1)
+        mpi1, bi1 = modified_policy_iteration(s, 0.95, k=5), backward_induction(s, 4, 0.95)
+        set_num_threads(before)
+        mpi, bi = modified_policy_iteration(s, 0.95, k=5), backward_induction(s, 4, 0.95)
+    finally:
+        set_num_threads(before)
+    for x, y in ((mpi1.values, mpi.values), (mpi1.policy, mpi.policy), (bi1.q, bi.q)):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(mpi.values[10:20], mpi.values[:10])  # row i: MDP i only

@@ -55,16 +55,16 @@ def modified_policy_iteration(
 ) -> PlanningResult:
     """Modified policy iteration (Puterman 1994, section 6.5), batched over stacks.
 
-    From ``v_0 = min(0, min_{s,a} r(s, a)) / (1 - gamma)`` (a lower bound with
-    ``T v_0 >= v_0``, so the iterates rise monotonically to ``V*`` for any
-    ``k``), each step improves, ``pi_n`` greedy with respect to ``v_n`` and
-    ``u = T v_n``, and then evaluates partially, ``v_{n+1} = T_{pi_n}^k u``
-    (``k`` synchronous sweeps). ``k = 0`` is value iteration; large ``k``
-    approaches policy iteration. It stops when ``max_s |u - v_n| <
-    epsilon (1 - gamma) / (2 gamma)`` and returns ``values = u`` (within
-    ``epsilon / 2`` of ``V*``) and the greedy policy of ``Q = backup(u)``,
-    which is epsilon-optimal: ``max_s |V^pi(s) - V*(s)| < epsilon`` (the same
-    rule and guarantee as ``value_iteration(..., epsilon=...)``).
+    From ``v_0 = min(0, min_{s,a} r(s, a)) / (1 - rho)``, where ``rho <= gamma`` is the
+    largest row sum of the discounted bootstrap weights ``gamma * p * (1 - terminated)`` (a
+    lower bound with ``T v_0 >= v_0``, so the iterates rise monotonically to ``V*`` for any
+    ``k``), each step improves, ``pi_n`` greedy with respect to ``v_n`` and ``u = T v_n``,
+    and then evaluates partially, ``v_{n+1} = T_{pi_n}^k u`` (``k`` synchronous sweeps). ``k
+    = 0`` is value iteration; large ``k`` approaches policy iteration. It stops when ``max_s
+    |u - v_n| < epsilon (1 - gamma) / (2 gamma)`` and returns ``values = u`` (within
+    ``epsilon / 2`` of ``V*``) and the greedy policy of ``Q = backup(u)``, which is
+    epsilon-optimal: ``max_s |V^pi(s) - V*(s)| < epsilon`` (the same rule and guarantee as
+    ``value_iteration(..., epsilon=...)``).
 
     Parameters
     ----------

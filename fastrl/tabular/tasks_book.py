@@ -223,7 +223,8 @@ def maximization_bias(
     book's two-action A: each copy of left keeps its own estimate, so a
     greedy choice in A maximises over ``n_actions_b / 2`` estimates of
     left, which adds to the bias the example shows. That is why
-    ``n_actions_b`` must be even.
+    ``n_actions_b`` must be even; ``n_actions_b = 2`` gives the book's A
+    exactly (with two actions in B).
 
     The fraction of episodes that go left is ``mean episode length - 1``
     (left: 2 steps, right: 1), which is how figure 6.5's curve reads off
