@@ -110,8 +110,9 @@ def taxi(*, is_rainy: bool = False, rainy_probability: float = 0.8) -> TabularMD
         ``rainy_probability`` and to each lateral side with half the rest,
         three entries in Gymnasium's order (a blocked move keeps all three
         entries, all pointing to the current state); pickup and dropoff stay
-        deterministic. Gymnasium's ``fickle_passenger`` is not offered: it
-        hides a flag outside the state, so it is not a tabular MDP.
+        deterministic (Gymnasium 1.3+'s corrected rainy model, ``Taxi-v4``).
+        Gymnasium's ``fickle_passenger`` is not offered: it hides a flag
+        outside the state, so it is not a tabular MDP.
 
     Deterministic (dry) models have one successor per ``(s, a)``; rainy ones
     three (pickup and dropoff padded with zero-probability self-loops).
