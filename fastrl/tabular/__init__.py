@@ -80,3 +80,30 @@ __all__ += [
     "train",
     "compare",
 ]
+
+# ---- textbook tasks and further solvers (issue 13: tasks_book.py, random_walk.py, taxi.py,
+# solvers.py) ----
+from fastrl.tabular.random_walk import random_walk  # noqa: E402
+from fastrl.tabular.solvers import (  # noqa: E402
+    FiniteHorizonResult,
+    backward_induction,
+    modified_policy_iteration,
+)
+from fastrl.tabular.tasks_book import (  # noqa: E402
+    gamblers_problem,
+    jacks_car_rental,
+    maximization_bias,
+)
+from fastrl.tabular.taxi import TAXI_MAP, taxi  # noqa: E402
+
+__all__ += [
+    "random_walk",
+    "gamblers_problem",
+    "jacks_car_rental",
+    "maximization_bias",
+    "TAXI_MAP",
+    "taxi",
+    "FiniteHorizonResult",
+    "modified_policy_iteration",
+    "backward_induction",
+]

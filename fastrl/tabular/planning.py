@@ -24,6 +24,7 @@ Example
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -194,20 +195,36 @@ def _outputs(N, S, A):
 
 
 def value_iteration(
-    mdp: TabularMDP | MDPStack, gamma: float, tol: float = 1e-10, max_iter: int = 100_000
+    mdp: TabularMDP | MDPStack,
+    gamma: float,
+    tol: float = 1e-10,
+    max_iter: int = 100_000,
+    *,
+    epsilon: float | None = None,
 ) -> PlanningResult:
     """Value iteration (Sutton & Barto 4.4) from ``V = 0``, synchronous sweeps.
 
     ``V_{j+1}(s) = max_a Q_j(s, a)``; stops when ``max_s |V_{j+1} - V_j| < tol``
     (each MDP of a stack stops on its own) or after ``max_iter`` sweeps.
 
+    With ``epsilon`` the threshold is instead ``epsilon (1 - gamma) / (2 gamma)``
+    (Puterman 1994, theorem 6.3.1; QuantEcon's ``DiscreteDP`` rule): then the
+    returned ``values`` are within ``epsilon / 2`` of ``V*`` and the returned
+    greedy ``policy`` is epsilon-optimal, ``max_s |V^pi(s) - V*(s)| < epsilon``
+    (terminating transitions only shrink the contraction, so the bound holds
+    for episodic MDPs too). ``gamma = 0`` stops after one sweep, which is exact.
+
     Parameters
     ----------
     mdp : TabularMDP or MDPStack
     gamma : float in [0, 1]
         Discount; 1 is allowed for episodic MDPs (divergence shows as non-convergence).
+        With ``epsilon``, gamma must be below 1.
     tol : float > 0
+        Ignored when ``epsilon`` is given.
     max_iter : int >= 1
+    epsilon : float > 0 or None
+        Ask for an epsilon-optimal policy (replaces ``tol``).
 
     Returns
     -------
@@ -219,6 +236,8 @@ def value_iteration(
     gamma = check_real("gamma", gamma, low=0.0, high=1.0)
     tol = check_real("tol", tol, low=0.0, low_open=True)
     max_iter = check_int("max_iter", max_iter, low=1)
+    if epsilon is not None:
+        tol = epsilon_threshold(epsilon, gamma)
     arrays = batched_arrays(mdp)
     N, S, A = arrays[0].shape[:3]
     values, q, policy = _outputs(N, S, A)
@@ -228,6 +247,15 @@ def value_iteration(
     seen = _overflow("value_iteration", values, q, converged)
     _warn("value_iteration", seen, f"max_iter={max_iter}, tol={tol}")
     return _result(values, q, policy, iterations, converged, isinstance(mdp, TabularMDP))
+
+
+def epsilon_threshold(epsilon, gamma: float) -> float:
+    """The sup-norm threshold ``epsilon (1 - gamma) / (2 gamma)`` of an epsilon-optimal
+    stop (``inf`` for ``gamma = 0``); ``epsilon`` validated, ``gamma`` must be below 1."""
+    epsilon = check_real("epsilon", epsilon, low=0.0, low_open=True)
+    if gamma >= 1.0:
+        raise ValueError(f"gamma must be < 1 for the epsilon-optimal stopping rule, got {gamma}")
+    return math.inf if gamma == 0.0 else epsilon * (1.0 - gamma) / (2.0 * gamma)
 
 
 def _raise_singular(singular: np.ndarray, gamma: float) -> None:
