@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from fastrl.cli import main
-from fastrl.tabular import QLearning, Sarsa, frozen_lake, train
+from fastrl.tabular import QLearning, Sarsa, frozen_lake, random_walk, train
 from fastrl.tabular.spec import make_task, parse_learner
 
 
@@ -55,6 +55,11 @@ def test_specs_build_the_library_objects():
     np.testing.assert_array_equal(mdp.prob, ref.prob)
     np.testing.assert_array_equal(mdp.next_state, ref.next_state)
     assert make_task("cliff").num_states == 48
+    walk = make_task("random-walk:19 left_reward=-1")
+    ref = random_walk(19, left_reward=-1.0)
+    assert walk.num_states == 21
+    np.testing.assert_array_equal(walk.reward, ref.reward)
+    assert make_task("taxi").num_states == 500 and make_task("gambler").num_actions == 50
 
 
 @pytest.mark.parametrize(

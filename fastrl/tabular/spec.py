@@ -15,10 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fastrl._spec import load_class, parse_options
+from fastrl._spec import load_class, parse_options, parse_value
 from fastrl.tabular.gridworld import cliff_walking, dyna_maze, frozen_lake, windy_gridworld
 from fastrl.tabular.learners import LEARNERS, TabularAgent
 from fastrl.tabular.mdp import TabularMDP
+from fastrl.tabular.random_walk import random_walk
+from fastrl.tabular.tasks_book import gamblers_problem, jacks_car_rental, maximization_bias
+from fastrl.tabular.taxi import taxi
 
 __all__ = ["parse_learner", "make_task", "TASKS", "LEARNER_NAMES", "Task"]
 
@@ -84,6 +87,11 @@ TASKS: dict[str, Task] = {
     "cliff": Task(cliff_walking, None, "the cliff walk (example 6.6)"),
     "windy": Task(windy_gridworld, None, "the windy gridworld (example 6.5)"),
     "dyna-maze": Task(dyna_maze, None, "the Dyna maze (example 8.1)"),
+    "random-walk": Task(random_walk, "n_states", "the random walk (example 6.2; random-walk:19)"),
+    "gambler": Task(gamblers_problem, "goal", "the gambler's problem (example 4.3)"),
+    "car-rental": Task(jacks_car_rental, None, "Jack's car rental (example 4.2)"),
+    "maximization-bias": Task(maximization_bias, None, "maximization bias (example 6.7)"),
+    "taxi": Task(taxi, None, "Gymnasium's Taxi, built natively"),
 }
 _TASK_ALIASES = {
     "frozen-lake": "frozenlake",
@@ -92,6 +100,9 @@ _TASK_ALIASES = {
     "cliffwalking": "cliff",
     "windy-gridworld": "windy",
     "dynamaze": "dyna-maze",
+    "randomwalk": "random-walk",
+    "gamblers-problem": "gambler",
+    "jacks-car-rental": "car-rental",
 }
 
 
@@ -108,7 +119,7 @@ def make_task(spec: str) -> TabularMDP:
         if variant:
             if task.variant is None:
                 raise ValueError(f"env {head!r} takes no ':variant', got {words[0]!r}")
-            kwargs[task.variant] = variant
+            kwargs[task.variant] = parse_value(variant)
         try:
             return task.build(**kwargs)
         except TypeError as exc:
