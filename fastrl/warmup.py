@@ -25,6 +25,7 @@ def tasks() -> list[tuple[str, str]]:
         [("bandit", name) for name in AGENTS]
         + [("train", name) for name in LEARNERS]
         + [("planning", "frozen_lake"), ("control", "CartPole-v1")]
+        + [("control-learning", "MountainCar-v0")]
     )
 
 
@@ -63,8 +64,10 @@ def compile_task(kind: str, name: str) -> list[str]:
             done.append(f"train: {LEARNERS[name].__name__}, {exploration}")
     elif kind == "planning":
         from fastrl.tabular import (
+            backward_induction,
             evaluate,
             frozen_lake,
+            modified_policy_iteration,
             policy_evaluation,
             policy_iteration,
             random_search,
@@ -77,6 +80,8 @@ def compile_task(kind: str, name: str) -> list[str]:
         policy_iteration(mdp, 0.9)
         evaluate(mdp, plan.policy, episodes=2)
         random_search(mdp, 2, episodes=2)
+        modified_policy_iteration(mdp, 0.9)
+        backward_induction(mdp, 3)
         done.append("planning and evaluation")
     elif kind == "control":
         from fastrl.control import search
@@ -85,8 +90,19 @@ def compile_task(kind: str, name: str) -> list[str]:
             search(name, "cem", population=2, generations=1, episodes=1, eval_episodes=2,
                    policy=policy)  # fmt: skip
             done.append(f"control: {policy}-policy search")
+    elif kind == "control-learning":
+        from fastrl.control import tile_sarsa
+        from fastrl.control.binned import train_binned
+        from fastrl.tabular import QLearning
+
+        tile_sarsa(runs=1, episodes=1)
+        train_binned(QLearning(), runs=1, episodes=1)
+        done.append("control: tile-coding Sarsa on MountainCar-v0, binned CartPole Q-learning")
     else:
-        raise ValueError(f"kind must be 'bandit', 'train', 'planning' or 'control', got {kind!r}")
+        raise ValueError(
+            "kind must be 'bandit', 'train', 'planning', 'control' or 'control-learning', "
+            f"got {kind!r}"
+        )
     return done
 
 

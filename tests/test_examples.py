@@ -126,6 +126,16 @@ CASES = {
             r"saved .*cartpole_winner\.gif \(\d+ frames",
         ],
     ),
+    "mountain_car_tile_coding": (
+        "--runs 4 --episodes 3",
+        ["mountain_car_tile_coding.png"],
+        [
+            rf"^  alpha = {a}/8: episode 1 {NUM} ± {NUM}, episode 3 {NUM} ± {NUM} steps; "
+            rf"[\d,]+ env-steps in {NUM} s \({NUM} M steps/s\), \d+ episodes truncated$"
+            for a in (r"0\.1", r"0\.2", r"0\.5")
+        ]
+        + [r"saved .*mountain_car_tile_coding\.png", rf"total time: {NUM} s"],
+    ),
     "gymnasium_backend": (
         "--num-envs 16 --steps 5 --gym-steps 3 --learn-steps 30",
         ["gymnasium_backend.png", "frozenlake_policy.gif"],
