@@ -24,6 +24,11 @@ An episode starts with ``s = sample_initial(...)`` from the env-stream draw
 of the episode (the schedule's value at the episode index) and
 ``start_episode``; it ends with ``end_episode``. A run starts with the refill
 of the tables and zero counts and ends with ``finish`` writing its Q table.
+
+Maps: run ``i`` steps MDP ``n = i`` of a stack, or MDP 0 of a single one. A
+changing map (:class:`~fastrl.tabular.changing.ChangingMDP`, two stacked maps)
+passes ``switch_at >= 0``: step ``t`` and a reset at counter ``t`` use map 0
+while ``t < switch_at`` and map 1 from then on; every other model passes -1.
 """
 
 from __future__ import annotations
@@ -53,8 +58,8 @@ make_tables = reset_tables = borrow_tables = make_scratch = reset_scratch = borr
 
 @pjit
 def train_blocks(
-    p, x, dims, next_state, prob, reward, terminated, initial, max_steps, num_episodes,
-    env_root, agent_root, run_start, num_runs, record, tail_episodes,
+    p, x, dims, next_state, prob, reward, terminated, initial, switch_at, max_steps,
+    num_episodes, env_root, agent_root, run_start, num_runs, record, tail_episodes,
     out_q, out_summary, out_returns, out_lengths, block_n, block_mean, block_m2, block_bad,
 ):  # fmt: skip
     """Train runs ``run_start .. run_start + num_runs`` (``run_start`` a multiple of BLOCK).
@@ -68,24 +73,25 @@ def train_blocks(
     episodes, the mean return and success rate over the last ``tail_episodes``
     episodes, and the number of episodes the step limit truncated. ``block_bad[B, 2]``
     stays -1 unless a hook returned an action out of range: then it holds the run
-    and the action, and the block stops.
+    and the action, and the block stops. ``switch_at`` is the step of a changing
+    map's switch, -1 for any other model.
     """
     num_blocks = (num_runs + BLOCK - 1) // BLOCK
     for b in prange(num_blocks):
         # np.int64: parfor lowering types the index uint64 where typing saw int64,
         # and the block function was compiled twice (measured: 4 s of a cold start).
         train_block(
-            np.int64(b), p, x, dims, next_state, prob, reward, terminated, initial, max_steps,
-            num_episodes, env_root, agent_root, run_start, num_runs, record, tail_episodes,
-            out_q, out_summary, out_returns, out_lengths, block_n, block_mean, block_m2,
-            block_bad,
+            np.int64(b), p, x, dims, next_state, prob, reward, terminated, initial, switch_at,
+            max_steps, num_episodes, env_root, agent_root, run_start, num_runs, record,
+            tail_episodes, out_q, out_summary, out_returns, out_lengths, block_n, block_mean,
+            block_m2, block_bad,
         )  # fmt: skip
 
 
 @jit
 def train_block(
-    b, p, x, dims, next_state, prob, reward, terminated, initial, max_steps, num_episodes,
-    env_root, agent_root, run_start, num_runs, record, tail_episodes,
+    b, p, x, dims, next_state, prob, reward, terminated, initial, switch_at, max_steps,
+    num_episodes, env_root, agent_root, run_start, num_runs, record, tail_episodes,
     out_q, out_summary, out_returns, out_lengths, block_n, block_mean, block_m2, block_bad,
 ):  # fmt: skip
     """Block ``b`` of :func:`train_blocks`, one run after another.
@@ -117,6 +123,8 @@ def train_block(
     for j in range(lo, hi):
         i = run_start + j
         n = i if num_mdps > 1 else 0
+        if switch_at >= 0:  # a changing map: map 0 before step switch_at, map 1 from it on
+            n = 0 if switch_at > 0 else 1
         env_key = run_key(env_root, i)
         key = run_key(agent_root, i)
         reset_tables(p, tab)
@@ -157,6 +165,10 @@ def train_block(
                 trunc = not term and length >= max_steps
                 learner_update(p, tab, scr, ctx, s, a, r, s_next, term, trunc, t)
                 t += 1
+                # The one per-step cost of changing maps: an integer comparison, never
+                # true for switch_at = -1 (t >= 1 here).
+                if t == switch_at:
+                    n = 1
                 if term or trunc:
                     if term and r > 0.0:
                         success = 1.0

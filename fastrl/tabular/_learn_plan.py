@@ -332,8 +332,12 @@ def plan_for(agent: TabularAgent) -> LearnerPlan:
 
 def run_blocks(plan, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs,
                record_runs, tail, q, summary, returns, lengths, stream_env, stream_agent,
-               block_size, num_metrics):  # fmt: skip
-    """Call the driver on one chunk; returns ``block_n, block_mean, block_m2``."""
+               block_size, num_metrics, switch_at=-1):  # fmt: skip
+    """Call the driver on one chunk; returns ``block_n, block_mean, block_m2``.
+
+    ``switch_at``: the step at which a changing map switches from map 0 to map 1
+    of ``arrays`` (:class:`~fastrl.tabular.changing.ChangingMDP`), -1 for none.
+    """
     from fastrl.tabular.learners._base import exploration_settings
 
     next_state, prob, reward, terminated, initial = arrays
@@ -348,8 +352,9 @@ def run_blocks(plan, agent, arrays, max_steps, episodes, roots, run_start, chunk
     try:
         plan.kernel(
             p, exploration_settings(agent), dims, next_state, prob, reward, terminated, initial,
-            np.int64(max_steps), np.int64(episodes), roots[stream_env], roots[stream_agent],
-            np.int64(run_start), np.int64(chunk_runs), record_runs, np.int64(tail),
+            np.int64(switch_at), np.int64(max_steps), np.int64(episodes), roots[stream_env],
+            roots[stream_agent], np.int64(run_start), np.int64(chunk_runs), record_runs,
+            np.int64(tail),
             q, summary, returns, lengths, block_n, block_mean, block_m2, block_bad,
         )  # fmt: skip
     except NumbaError as exc:

@@ -26,6 +26,7 @@ from fastrl.stats import Accumulator
 from fastrl.tabular import _learn_driver as K
 from fastrl.tabular import _plan_kernels
 from fastrl.tabular._learn_plan import plan_for, run_blocks
+from fastrl.tabular.changing import ChangingMDP
 from fastrl.tabular.learners import TabularAgent
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
 from fastrl.tabular.planning import _policy_evaluation
@@ -119,8 +120,10 @@ class TrainResult:
 
 
 def _check_mdp(mdp) -> None:
-    if not isinstance(mdp, TabularMDP | MDPStack):
-        raise TypeError(f"mdp must be a TabularMDP or an MDPStack, got {type(mdp).__name__}")
+    if not isinstance(mdp, TabularMDP | MDPStack | ChangingMDP):
+        raise TypeError(
+            f"mdp must be a TabularMDP, an MDPStack or a ChangingMDP, got {type(mdp).__name__}"
+        )
 
 
 def _episode_limit(mdp, max_episode_steps) -> int:
@@ -238,9 +241,10 @@ def train(
 
     Parameters
     ----------
-    mdp : TabularMDP or MDPStack
+    mdp : TabularMDP, MDPStack or ChangingMDP
         The environment; with a stack, run ``i`` learns on map ``i`` and ``runs``
-        must equal ``len(mdp)``.
+        must equal ``len(mdp)``; a changing map switches at its ``at_step``-th step
+        of each run and ``policy_value`` is then valued on its final map.
     agent : TabularAgent
         A :class:`QLearning`, :class:`Sarsa`, :class:`ExpectedSarsa`,
         :class:`DoubleQLearning` or :class:`DynaQ` configuration.
@@ -317,7 +321,11 @@ def _train(
     progress = check_bool("progress", progress)
     record_runs = check_bool("record_runs", record_runs)
 
-    arrays = batched_arrays(mdp)
+    # A changing map is its two maps stacked and the step of the switch (-1: none);
+    # greedy policies are valued on the final map.
+    changing = isinstance(mdp, ChangingMDP)
+    arrays = mdp.arrays() if changing else batched_arrays(mdp)
+    switch_at = mdp.at_step if changing else -1
     num_states, num_actions = arrays[0].shape[1], arrays[0].shape[2]
     num_blocks = -(-runs // K.BLOCK)
     if chunk_blocks is None:  # chunks of about 0.25 s: Ctrl-C is honoured between them
@@ -336,7 +344,7 @@ def _train(
         chunk_runs = min(blocks * K.BLOCK, runs - run_start)
         block_n, block_mean, block_m2 = _train_blocks(
             kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs,
-            record_runs, tail, q, summary, returns, lengths,
+            record_runs, tail, q, summary, returns, lengths, switch_at,
         )  # fmt: skip
         acc.add_blocks(block_n, block_mean, block_m2)
         if progress:
@@ -358,7 +366,7 @@ def _train(
         success_rate_se=se[2],
         q=q,
         policy=policy,
-        policy_value=_greedy_values(mdp, policy, agent.gamma),
+        policy_value=_greedy_values(mdp.after if changing else mdp, policy, agent.gamma),
         run_mean_return=summary[:, 0].copy(),
         run_final_return=summary[:, 1].copy(),
         run_final_success=summary[:, 2].copy(),
@@ -376,7 +384,7 @@ def train_kernel_for(agent: TabularAgent):
 
 def _train_blocks(
     kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs,
-    record_runs, tail, q, summary, returns, lengths,
+    record_runs, tail, q, summary, returns, lengths, switch_at=-1,
 ):  # fmt: skip
     """Train runs ``run_start .. run_start + chunk_runs - 1`` (``run_start`` a multiple of BLOCK).
 
@@ -400,6 +408,7 @@ def _train_blocks(
     return run_blocks(
         kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs, record_runs,
         tail, q, summary, returns, lengths, STREAM_ENV, STREAM_AGENT, K.BLOCK, K.NUM_METRICS,
+        switch_at,
     )  # fmt: skip
 
 
