@@ -107,3 +107,23 @@ __all__ += [
     "modified_policy_iteration",
     "backward_induction",
 ]
+
+# ---- chapter 8: changing maps, Dyna-Q+, prioritized sweeping (changing.py) ----
+from fastrl.tabular.agents import DynaQPlus, PrioritizedSweeping  # noqa: E402
+from fastrl.tabular.changing import (  # noqa: E402
+    ChangingMDP,
+    blocking_maze,
+    changing_gridworld,
+    cumulative_reward,
+    shortcut_maze,
+)
+
+__all__ += [
+    "DynaQPlus",
+    "PrioritizedSweeping",
+    "ChangingMDP",
+    "changing_gridworld",
+    "blocking_maze",
+    "shortcut_maze",
+    "cumulative_reward",
+]

@@ -38,10 +38,13 @@ from __future__ import annotations
 from fastrl.tabular.learners import (
     DoubleQLearning,
     DynaQ,
+    DynaQPlus,
     ExpectedSarsa,
+    PrioritizedSweeping,
     QLearning,
     Sarsa,
     TabularAgent,
 )
 
 __all__ = ["TabularAgent", "QLearning", "Sarsa", "ExpectedSarsa", "DoubleQLearning", "DynaQ"]
+__all__ += ["DynaQPlus", "PrioritizedSweeping"]

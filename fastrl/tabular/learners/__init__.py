@@ -19,7 +19,9 @@ from fastrl.tabular.learners import explore
 from fastrl.tabular.learners._base import FIRST_AGENT_SLOT, Hooks, Table, TabularAgent
 from fastrl.tabular.learners.double_q import DoubleQLearning
 from fastrl.tabular.learners.dyna_q import DynaQ
+from fastrl.tabular.learners.dyna_q_plus import DynaQPlus
 from fastrl.tabular.learners.expected_sarsa import ExpectedSarsa
+from fastrl.tabular.learners.prioritized_sweeping import PrioritizedSweeping
 from fastrl.tabular.learners.q_learning import QLearning
 from fastrl.tabular.learners.sarsa import Sarsa
 
@@ -36,6 +38,8 @@ __all__ = [
     "ExpectedSarsa",
     "DoubleQLearning",
     "DynaQ",
+    "DynaQPlus",
+    "PrioritizedSweeping",
 ]
 
 #: built-in learners by name
@@ -45,4 +49,6 @@ LEARNERS: dict[str, type[TabularAgent]] = {
     "expected-sarsa": ExpectedSarsa,
     "double-q": DoubleQLearning,
     "dyna-q": DynaQ,
+    "dyna-q+": DynaQPlus,
+    "prioritized-sweeping": PrioritizedSweeping,
 }

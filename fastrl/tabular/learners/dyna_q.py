@@ -13,10 +13,31 @@ from fastrl.tabular.learners._base import FIRST_AGENT_SLOT, Hooks, Table, Tabula
 from fastrl.tabular.learners.q_learning import act_on_q, q_learning_update
 from fastrl.validation import check_int
 
-__all__ = ["DynaQ", "SLOT_PLAN"]
+__all__ = ["DynaQ", "SLOT_PLAN", "plan_key", "remember"]
 
 #: agent-stream slot whose draw seeds the sub-key of the planning draws
 SLOT_PLAN = FIRST_AGENT_SLOT + 2
+
+
+@ijit
+def plan_key(key, t):
+    """The sub-key of step ``t``'s planning draws: ``mix64(random_u64(key, c))``.
+
+    ``c = counter(t, SLOT_PLAN)``.
+
+    Planning update ``j`` of the step draws at counters of this sub-key (Dyna-Q:
+    ``j``), so any number of planning draws never collides with the step's other
+    draws.
+    """
+    return mix64(random_u64(key, counter(t, SLOT_PLAN)))
+
+
+@ijit
+def remember(tab, s, a, r, s_next, terminated):
+    """The deterministic model of ``(s, a)`` becomes the last outcome observed (8.2, step (e))."""
+    tab.model_next[s, a] = s_next
+    tab.model_r[s, a] = r
+    tab.model_term[s, a] = terminated
 
 
 @ijit
@@ -24,10 +45,10 @@ def plan(q, model_next, model_r, model_term, observed, num_observed, n_plan, alp
     """Sutton & Barto 8.2, step (f): ``n_plan`` updates on remembered pairs.
 
     Pair ``j`` is drawn uniformly from the list of observed pairs with the
-    sub-key ``mix64(random_u64(key, counter(t, SLOT_PLAN)))`` at counter ``j``.
+    sub-key :func:`plan_key` at counter ``j``.
     """
     num_actions = q.shape[1]
-    sub = mix64(random_u64(key, counter(t, SLOT_PLAN)))
+    sub = plan_key(key, t)
     for j in range(n_plan):
         pair = observed[randint(sub, np.uint64(j), num_observed)]
         ps = pair // num_actions
@@ -41,9 +62,7 @@ def plan(q, model_next, model_r, model_term, observed, num_observed, n_plan, alp
 def update(p, tab, scr, ctx, s, a, r, s_next, terminated, truncated, t):
     q = tab.q
     q_learning_update(q, s, a, r, s_next, terminated, p.alpha, p.gamma)
-    tab.model_next[s, a] = s_next
-    tab.model_r[s, a] = r
-    tab.model_term[s, a] = terminated
+    remember(tab, s, a, r, s_next, terminated)
     num_observed = tab.num_observed[0]
     if not tab.seen[s, a]:  # first visit: remember the pair
         tab.seen[s, a] = True

@@ -10,16 +10,22 @@ from fastrl.policies import row_max
 from fastrl.tabular.learners import explore
 from fastrl.tabular.learners._base import Hooks, Table, TabularAgent
 
-__all__ = ["QLearning", "q_learning_update", "act_on_q"]
+__all__ = ["QLearning", "q_learning_update", "q_target", "act_on_q"]
+
+
+@ijit
+def q_target(q, r, s_next, terminated, gamma):
+    """The Q-learning target ``r + gamma * max_a' Q[s', a']``, ``r`` alone at the end."""
+    target = r
+    if not terminated:
+        target += gamma * row_max(q, s_next)
+    return target
 
 
 @ijit
 def q_learning_update(q, s, a, r, s_next, terminated, alpha, gamma):
     """``Q[s, a] += alpha * (r + gamma * max_a' Q[s', a'] - Q[s, a])``, no bootstrap at the end."""
-    target = r
-    if not terminated:
-        target += gamma * row_max(q, s_next)
-    q[s, a] += alpha * (target - q[s, a])
+    q[s, a] += alpha * (q_target(q, r, s_next, terminated, gamma) - q[s, a])
 
 
 @ijit
