@@ -66,6 +66,35 @@ def test_kernel_matches_reference(name, kind):
     assert res.total_steps > 150  # the blocking maze's switch happened in the runs compared
 
 
+def test_changing_map_in_chunks_and_late_runs():
+    # The switch step reaches every chunk of blocks; run 129 (block 2) is still the
+    # reference's run 129.
+    from fastrl.tabular.train import _train
+
+    mdp, agent = blocking_maze(at_step=40), AGENTS["sweeping"]
+    kw = dict(runs=130, episodes=3, max_episode_steps=60, seed=4, record_runs=True)
+    whole = train(mdp, agent, **kw)
+    parts = _train(mdp, agent, progress=False, chunk_blocks=1, **kw)
+    for field in ("q", "returns", "lengths", "episode_return", "policy_value"):
+        np.testing.assert_array_equal(getattr(whole, field), getattr(parts, field))
+    q, ret, length, _, _ = train_one(mdp, agent, episodes=3, max_steps=60, seed=4, i=129)
+    np.testing.assert_array_equal(whole.lengths[129], length)
+    np.testing.assert_allclose(whole.q[129], q, rtol=0, atol=1e-12)
+
+
+def test_switch_at_zero_is_the_final_map_and_values_use_it():
+    from fastrl.tabular.train import _greedy_values
+
+    block, agent = blocking_maze(at_step=0), AGENTS["dyna-q+"]
+    kw = dict(runs=4, episodes=4, max_episode_steps=200, seed=9)
+    changing, plain = train(block, agent, **kw), train(block.after, agent, **kw)
+    np.testing.assert_array_equal(changing.q, plain.q)
+    np.testing.assert_array_equal(changing.policy_value, plain.policy_value)
+    never = train(blocking_maze(at_step=10**6), agent, **kw)  # valued on `after` all the same
+    np.testing.assert_array_equal(never.policy_value, _greedy_values(block.after, never.policy,
+                                                                     agent.gamma))  # fmt: skip
+
+
 def test_sweeping_on_a_stochastic_map_matches_reference():
     # Not what it is for (deterministic models), but the same code on a slippery lake:
     # the model keeps the last outcome, the predecessor lists move pairs between states.
