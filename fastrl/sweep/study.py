@@ -68,16 +68,9 @@ def _problems():
 
 def _agents():
     from fastrl.bandits.spec import AGENT_NAMES
-    from fastrl.tabular import DoubleQLearning, DynaQ, ExpectedSarsa, QLearning, Sarsa
+    from fastrl.tabular.spec import LEARNER_NAMES
 
-    return {
-        **AGENT_NAMES,
-        "q-learning": QLearning,
-        "sarsa": Sarsa,
-        "expected-sarsa": ExpectedSarsa,
-        "double-q": DoubleQLearning,
-        "dyna-q": DynaQ,
-    }
+    return {**AGENT_NAMES, **LEARNER_NAMES}
 
 
 def _table(doc: dict, key: str, err) -> dict:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastrl._spec import load_class, parse_options, parse_value
+from fastrl.tabular.changing import ChangingMDP, blocking_maze, shortcut_maze
 from fastrl.tabular.gridworld import cliff_walking, dyna_maze, frozen_lake, windy_gridworld
 from fastrl.tabular.learners import LEARNERS, TabularAgent
 from fastrl.tabular.mdp import TabularMDP
@@ -92,6 +93,8 @@ TASKS: dict[str, Task] = {
     "car-rental": Task(jacks_car_rental, None, "Jack's car rental (example 4.2)"),
     "maximization-bias": Task(maximization_bias, None, "maximization bias (example 6.7)"),
     "taxi": Task(taxi, None, "Gymnasium's Taxi, built natively"),
+    "blocking-maze": Task(blocking_maze, "at_step", "the blocking maze (figure 8.4)"),
+    "shortcut-maze": Task(shortcut_maze, "at_step", "the shortcut maze (figure 8.5)"),
 }
 _TASK_ALIASES = {
     "frozen-lake": "frozenlake",
@@ -106,7 +109,7 @@ _TASK_ALIASES = {
 }
 
 
-def make_task(spec: str) -> TabularMDP:
+def make_task(spec: str) -> TabularMDP | ChangingMDP:
     """The MDP named by ``spec`` (a built-in task or a Gymnasium toy-text id)."""
     words = spec.split()
     if not words:
