@@ -127,3 +127,10 @@ __all__ += [
     "shortcut_maze",
     "cumulative_reward",
 ]
+
+# ---- Monte Carlo methods and prediction (issue 13: blackjack.py, monte_carlo.py, predict.py) ----
+from fastrl.tabular.agents import MCControl, MCExploringStarts, MCOffPolicy  # noqa: E402
+from fastrl.tabular.blackjack import blackjack  # noqa: E402
+from fastrl.tabular.learners.monte_carlo import exploring_starts  # noqa: E402
+
+__all__ += ["MCControl", "MCExploringStarts", "MCOffPolicy", "blackjack", "exploring_starts"]

@@ -48,3 +48,7 @@ from fastrl.tabular.learners import (
 
 __all__ = ["TabularAgent", "QLearning", "Sarsa", "ExpectedSarsa", "DoubleQLearning", "DynaQ"]
 __all__ += ["DynaQPlus", "PrioritizedSweeping"]
+
+from fastrl.tabular.learners import MCControl, MCExploringStarts, MCOffPolicy  # noqa: E402
+
+__all__ += ["MCControl", "MCExploringStarts", "MCOffPolicy"]

@@ -21,6 +21,7 @@ from fastrl.tabular.learners.double_q import DoubleQLearning
 from fastrl.tabular.learners.dyna_q import DynaQ
 from fastrl.tabular.learners.dyna_q_plus import DynaQPlus
 from fastrl.tabular.learners.expected_sarsa import ExpectedSarsa
+from fastrl.tabular.learners.monte_carlo import MCControl, MCExploringStarts, MCOffPolicy
 from fastrl.tabular.learners.prioritized_sweeping import PrioritizedSweeping
 from fastrl.tabular.learners.q_learning import QLearning
 from fastrl.tabular.learners.sarsa import Sarsa
@@ -40,6 +41,9 @@ __all__ = [
     "DynaQ",
     "DynaQPlus",
     "PrioritizedSweeping",
+    "MCControl",
+    "MCExploringStarts",
+    "MCOffPolicy",
 ]
 
 #: built-in learners by name
@@ -51,4 +55,7 @@ LEARNERS: dict[str, type[TabularAgent]] = {
     "dyna-q": DynaQ,
     "dyna-q+": DynaQPlus,
     "prioritized-sweeping": PrioritizedSweeping,
+    "mc-control": MCControl,
+    "mc-exploring-starts": MCExploringStarts,
+    "mc-off-policy": MCOffPolicy,
 }
