@@ -134,3 +134,7 @@ from fastrl.tabular.blackjack import blackjack  # noqa: E402
 from fastrl.tabular.learners.monte_carlo import exploring_starts  # noqa: E402
 
 __all__ += ["MCControl", "MCExploringStarts", "MCOffPolicy", "blackjack", "exploring_starts"]
+
+from fastrl.tabular.predict import PredictionResult, predict  # noqa: E402
+
+__all__ += ["predict", "PredictionResult"]
