@@ -118,3 +118,34 @@ def test_exploring_starts_and_registry():
     ):
         with pytest.raises(TypeError, match=flag):
             cls(**{flag: 1})
+
+
+def test_binary_search_reset_is_the_linear_scan_bit_for_bit():
+    # the learning driver samples initial states with a guide table on running sums: the same
+    # state as the linear scan for any u, at the sums' own values and past the total too
+    from fastrl._jit import jit
+    from fastrl.tabular._dynamics import initial_cdf, sample_initial, sample_initial_cdf
+
+    @jit
+    def both(initial, us):
+        cdf = np.empty(initial.shape[1])
+        guide = np.empty(initial.shape[1], dtype=np.int64)
+        out = np.empty((2, us.shape[0]), dtype=np.int64)
+        last = initial_cdf(initial, 0, cdf, guide)
+        for j in range(us.shape[0]):
+            out[0, j] = sample_initial(initial, 0, us[j])
+            out[1, j] = sample_initial_cdf(cdf, guide, last, us[j])
+        return out
+
+    gen = np.random.default_rng(0)
+    for size in (1, 2, 3, 7, 64, 291):
+        w = gen.random(size) * (gen.random(size) < 0.6)
+        w[gen.integers(size)] = 0.3
+        w = (w / w.sum())[None]
+        edges = np.cumsum(w[0])
+        grid = np.arange(size + 1) / size  # bucket edges
+        us = np.concatenate([gen.random(2000), edges, np.nextafter(edges, 0), grid,
+                             np.nextafter(grid, 0), np.nextafter(grid, 2), [0.0, 1.0, 1.5]])  # fmt: skip
+        got = both(w, us)
+        np.testing.assert_array_equal(got[0], got[1])
+        assert np.all(w[0, got[1]] > 0)

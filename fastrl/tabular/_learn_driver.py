@@ -19,7 +19,8 @@ episodes, from 0) does, in this order:
 4. ``update(p, tab, scr, ctx, s, a, r, s_next, term, trunc, t)``, ``trunc``
    when the step limit ends the episode without termination.
 
-An episode starts with ``s = sample_initial(...)`` from the env-stream draw
+An episode starts with ``s = sample_initial(...)`` (from a guide table,
+:func:`~fastrl.tabular._dynamics.sample_initial_cdf`) from the env-stream draw
 ``(t, SLOT_RESET)``, the refill of the scratch arrays, the exploration context
 of the episode (the schedule's value at the episode index) and
 ``start_episode``; it ends with ``end_episode``. A run starts with the refill
@@ -40,7 +41,13 @@ from fastrl._jit import jit, pjit, prange
 from fastrl.rng import counter, run_key, uniform
 from fastrl.schedules import schedule_value
 from fastrl.stats import welford_add
-from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
+from fastrl.tabular._dynamics import (
+    SLOT_RESET,
+    SLOT_TRANSITION,
+    env_step,
+    initial_cdf,
+    sample_initial_cdf,
+)
 from fastrl.tabular.learners.explore import EXPLORE_SOFTMAX, ExploreContext, observe
 
 #: runs per block of the parallel loop (fixed: results never depend on threads)
@@ -116,6 +123,11 @@ def train_block(
     tab = borrow_tables(tab_own)
     scr = borrow_scratch(scr_own)
     counts, row, w = borrow(counts_own), borrow(row_own), borrow(w_own)
+    # sample_initial from a guide table: the same states, in O(1) expected
+    cdf_own = np.empty(num_states)
+    guide_own = np.empty(num_states, dtype=np.int64)
+    cdf, guide = borrow(cdf_own), borrow(guide_own)
+    last = initial_cdf(initial, 0, cdf, guide)
     mean_r, m2_r = block_mean[0, b], block_m2[0, b]
     mean_l, m2_l = block_mean[1, b], block_m2[1, b]
     mean_s, m2_s = block_mean[2, b], block_m2[2, b]
@@ -125,6 +137,8 @@ def train_block(
         n = i if num_mdps > 1 else 0
         if switch_at >= 0:  # a changing map: map 0 before step switch_at, map 1 from it on
             n = 0 if switch_at > 0 else 1
+        if num_mdps > 1:  # the run's map (a stack, or a changing map's first)
+            last = initial_cdf(initial, n, cdf, guide)
         env_key = run_key(env_root, i)
         key = run_key(agent_root, i)
         reset_tables(p, tab)
@@ -142,7 +156,7 @@ def train_block(
             if EXPLORE == EXPLORE_SOFTMAX:  # a constant of the generated module
                 param = x.beta if temp == x.v0 else 1.0 / temp
             ctx = ExploreContext(EXPLORE, key, np.int64(e), param, x.bonus, counts, row, w)
-            s = sample_initial(initial, n, uniform(env_key, counter(t, SLOT_RESET)))
+            s = sample_initial_cdf(cdf, guide, last, uniform(env_key, counter(t, SLOT_RESET)))
             reset_scratch(p, scr)
             learner_start(p, tab, scr, ctx, s, t)
             ret = 0.0
@@ -169,6 +183,7 @@ def train_block(
                 # true for switch_at = -1 (t >= 1 here).
                 if t == switch_at:
                     n = 1
+                    last = initial_cdf(initial, n, cdf, guide)  # resets from map 1 on
                 if term or trunc:
                     if term and r > 0.0:
                         success = 1.0
@@ -196,7 +211,7 @@ def train_block(
         out_summary[i, 3] = num_trunc
         learner_finish(p, tab, out_q[i])
     block_n[b] = hi - lo
-    keep_alive(tab_own, scr_own, counts_own, row_own, w_own)
+    keep_alive(tab_own, scr_own, counts_own, row_own, w_own, cdf_own, guide_own)
 
 
 @jit
