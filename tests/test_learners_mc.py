@@ -144,8 +144,8 @@ def test_binary_search_reset_is_the_linear_scan_bit_for_bit():
         w = (w / w.sum())[None]
         edges = np.cumsum(w[0])
         grid = np.arange(size + 1) / size  # bucket edges
-        us = np.concatenate([gen.random(2000), edges, np.nextafter(edges, 0), grid,
-                             np.nextafter(grid, 0), np.nextafter(grid, 2), [0.0, 1.0, 1.5]])  # fmt: skip
+        near = [np.nextafter(edges, 0), np.nextafter(grid, 0), np.nextafter(grid, 2)]
+        us = np.concatenate([gen.random(2000), edges, grid, *near, [0.0, 1.0, 1.5]])
         got = both(w, us)
         np.testing.assert_array_equal(got[0], got[1])
         assert np.all(w[0, got[1]] > 0)

@@ -28,7 +28,14 @@ from fastrl._jit import jit, pjit, prange
 from fastrl.policies import categorical
 from fastrl.rng import counter, run_key, uniform
 from fastrl.stats import welford_add
-from fastrl.tabular._dynamics import FIRST_AGENT_SLOT, SLOT_RESET, SLOT_TRANSITION, env_step
+from fastrl.tabular._dynamics import (
+    FIRST_AGENT_SLOT,
+    SLOT_RESET,
+    SLOT_TRANSITION,
+    env_step,
+    initial_cdf,
+    sample_initial_cdf,
+)
 
 BLOCK = 64
 SLOT_POLICY = FIRST_AGENT_SLOT
@@ -175,6 +182,9 @@ def predict_block(b, method, next_state, prob, reward, terminated, initial, targ
     actions = np.zeros(max_steps, dtype=np.int64)
     rewards = np.zeros(max_steps)
     mean, m2 = block_mean[b], block_m2[b]
+    cdf = np.empty(num_states)  # the learning driver's O(1) reset: the same states as a scan
+    guide = np.empty(num_states, dtype=np.int64)
+    last = initial_cdf(initial, 0, cdf, guide)
     act = behaviour if method == IS_ORDINARY or method == IS_WEIGHTED else target
     for i in range(lo, hi):
         env_key = run_key(env_root, i)
@@ -186,7 +196,7 @@ def predict_block(b, method, next_state, prob, reward, terminated, initial, targ
         t = np.int64(0)
         sum_rms = 0.0
         for e in range(num_episodes):
-            s = categorical(initial, 0, 1.0, uniform(env_key, counter(t, SLOT_RESET)))
+            s = sample_initial_cdf(cdf, guide, last, uniform(env_key, counter(t, SLOT_RESET)))
             length = 0
             term = False
             while length < max_steps:
