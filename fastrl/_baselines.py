@@ -113,3 +113,43 @@ def numpy_testbed(runs: int, steps: int, epsilon: float = 0.1, k: int = 10, seed
         reward[t] = r.mean()
         optimal[t] = np.mean(means[idx, a] == best)
     return reward, optimal
+
+
+def gymnasium_mc_blackjack(num_episodes: int, seed: int = 0, epsilon: float = 0.1) -> float:
+    """Episodes per second of first-visit MC control (5.4) on Gymnasium's Blackjack-v1 in Python.
+
+    The tutorial loop: epsilon-greedy on a dict of Q rows, the episode stepped
+    from Python, then the backward pass with sample averages (gamma = 1).
+    """
+    import gymnasium as gym
+
+    env = gym.make("Blackjack-v1")
+    gen = np.random.default_rng(seed)
+    q: dict = {}
+    n: dict = {}
+    env.reset(seed=seed)
+    start = time.perf_counter()
+    for _ in range(num_episodes):
+        obs, _ = env.reset()
+        episode = []
+        done = False
+        while not done:
+            row = q.setdefault(obs, np.zeros(2))
+            if gen.random() < epsilon:
+                a = int(gen.integers(2))
+            else:
+                a = int(gen.choice(np.flatnonzero(row == row.max())))
+            obs_next, r, term, trunc, _ = env.step(a)
+            episode.append((obs, a, r))
+            done = term or trunc
+            obs = obs_next
+        g = 0.0
+        for j in range(len(episode) - 1, -1, -1):
+            s, a, r = episode[j]
+            g += r
+            if all((s, a) != (x[0], x[1]) for x in episode[:j]):
+                n[s, a] = n.get((s, a), 0) + 1
+                q[s][a] += (g - q[s][a]) / n[s, a]
+    elapsed = time.perf_counter() - start
+    env.close()
+    return num_episodes / elapsed

@@ -17,6 +17,7 @@ import numpy as np
 from fastrl._baselines import (
     dense_numpy_value_iteration,
     gymnasium_evaluate_loop,
+    gymnasium_mc_blackjack,
     gymnasium_q_learning,
     numpy_testbed,
     tutorial_python_loop,
@@ -124,6 +125,21 @@ def qlearning_handwritten(scale: float = 1.0):
         return int(round(curves[1].sum() * runs))
 
     return None, call
+
+
+def mc_blackjack_fastrl(scale: float = 1.0):
+    """Blackjack, first-visit MC control epsilon 0.1, 64 runs x 300,000 episodes (episodes)."""
+    from fastrl.tabular import MCControl, blackjack, train
+
+    runs, episodes = 64, max(int(300_000 * scale), 1000)
+    mdp, agent = blackjack(), MCControl(gamma=1.0, epsilon=0.1)
+    return runs * episodes, lambda: train(mdp, agent, runs=runs, episodes=episodes)
+
+
+def mc_blackjack_gymnasium(scale: float = 1.0):
+    """The same learner, the tutorial's Python loop on Gymnasium's Blackjack-v1 (episodes)."""
+    episodes = max(int(20_000 * scale), 200)
+    return episodes, lambda: gymnasium_mc_blackjack(episodes)
 
 
 def _random_maps(n: int):
@@ -570,3 +586,16 @@ GROUPS = [
 ]
 
 GROUPS += _catalogue_groups(Group)
+
+GROUPS.append(
+    Group(
+        "learn-mc",
+        "Blackjack first-visit MC control, eps 0.1, 64 runs x 300,000 episodes, statistics in",
+        mc_blackjack_fastrl,
+        mc_blackjack_gymnasium,
+        "Gymnasium Blackjack-v1 MC control from Python",
+        20e6,
+        None,
+        "episodes",
+    )
+)
