@@ -94,12 +94,12 @@ def test_figure_5_2_exploring_starts_finds_the_optimal_policy():
             book[(total, dealer, False)] = STICK if hard_stick else HIT
     for (total, dealer, ace), action in book.items():
         assert vi.policy[value_grid(np.arange(NUM_STATES), ace)[total - 12, dealer - 1]] == action
-    res = train(exploring_starts(mdp), MCExploringStarts(gamma=1.0), runs=2, episodes=500_000)
+    res = train(exploring_starts(mdp), MCExploringStarts(gamma=1.0), runs=1, episodes=500_000)
     gap = np.abs(vi.q[:, STICK] - vi.q[:, HIT])
     clear = gap >= 0.1
     clear[TERMINAL] = False
     assert clear.sum() > 250
-    np.testing.assert_array_equal(res.policy[:, clear], np.tile(vi.policy[clear], (2, 1)))
+    np.testing.assert_array_equal(res.policy[0, clear], vi.policy[clear])
 
 
 def _walk_runs(mdp, method, **kw):
