@@ -21,9 +21,13 @@ from fastrl.tabular import (
     train,
 )
 from fastrl.tabular.blackjack import HIT, NUM_STATES, STICK, TERMINAL, decode, value_grid
-from fastrl.tabular.random_walk import uniform_policy
 
 RUNS = 100  # the book's runs in figures 6.2, 7.2 and 12.8
+
+
+def uniform_policy(mdp) -> np.ndarray:
+    """Every action with probability 1 / A (the walk has one: the book's walk)."""
+    return np.full((mdp.num_states, mdp.num_actions), 1.0 / mdp.num_actions)
 
 
 def _stick_on_20() -> np.ndarray:
@@ -166,8 +170,8 @@ def test_figure_7_2_intermediate_n_is_best():
     intermediate n works best; n = 4's best is below both n = 1's and n = 64's
     best (by 5 SE), and the best curves lie between 0.25 and 0.55 as in the figure.
     """
-    mdp = random_walk(19)
-    np.testing.assert_allclose(random_walk(19).reward[1, 0, 0], -1.0)
+    mdp = random_walk(19, left_reward=-1.0)
+    np.testing.assert_allclose(random_walk(19, left_reward=-1.0).reward[1, 0, 0], -1.0)
     alphas = np.round(np.arange(0.1, 1.01, 0.1), 1)
     best = {}
     for n in (1, 4, 64):
@@ -187,7 +191,7 @@ def test_figure_12_8_true_online_td_lambda():
     lambda works best. lambda = 0.8 at its best alpha beats lambda = 0 and lambda = 1
     at theirs by 5 SE.
     """
-    mdp = random_walk(19)
+    mdp = random_walk(19, left_reward=-1.0)
     a = _walk_runs(mdp, "true-online-td", episodes=10, alpha=0.4, lam=0.0)
     b = _walk_runs(mdp, "td", episodes=10, alpha=0.4)
     np.testing.assert_allclose(a.values, b.values, rtol=0, atol=1e-14)
@@ -206,7 +210,7 @@ def test_figure_12_8_true_online_td_lambda():
 
 def test_exact_values_of_the_walks():
     """Reference: the book (example 6.2: 1/6 .. 5/6; 19 states: -0.9 .. 0.9 by 0.1)."""
-    walk5, walk19 = random_walk(5), random_walk(19)
+    walk5, walk19 = random_walk(5), random_walk(19, left_reward=-1.0)
     v5 = _dense_values(walk5, uniform_policy(walk5))
     v19 = _dense_values(walk19, uniform_policy(walk19))
     np.testing.assert_allclose(v5[1:-1], np.arange(1, 6) / 6, atol=1e-12)

@@ -12,7 +12,11 @@ from reference_predict import predict_one
 from fastrl.tabular import TabularMDP, blackjack, predict, random_walk
 from fastrl.tabular.blackjack import HIT, NUM_STATES, STICK, TERMINAL, decode
 from fastrl.tabular.predict import METHODS, non_terminal
-from fastrl.tabular.random_walk import uniform_policy
+
+
+def uniform_policy(mdp) -> np.ndarray:
+    """Every action with probability 1 / A (the walk has one: the book's walk)."""
+    return np.full((mdp.num_states, mdp.num_actions), 1.0 / mdp.num_actions)
 
 
 def _loopy_mdp(seed=4, S=6, A=2):
@@ -46,7 +50,7 @@ def test_kernel_matches_reference(method, kw, mdp_kind):
     if mdp_kind == "walk":
         mdp, gamma = random_walk(5), 1.0
         pi = uniform_policy(mdp)
-        b = np.tile([0.3, 0.7], (mdp.num_states, 1))
+        b = uniform_policy(mdp)  # one action: the ratios are 1 (the loopy MDP tests them)
     else:  # loops and a step limit: first visits and truncations happen
         mdp, gamma, pi, b = _loopy_mdp(), 0.9, LOOPY_PI, LOOPY_B
     if method in ("mc-ordinary-is", "mc-weighted-is"):
@@ -56,8 +60,9 @@ def test_kernel_matches_reference(method, kw, mdp_kind):
                   initial_value=0.3, **kw)  # fmt: skip
     curves = []
     for i in range(3):
+        limit = res.params["max_episode_steps"]
         v, rms = predict_one(mdp, pi, method, episodes=episodes, gamma=gamma, seed=9, i=i,
-                             max_steps=mdp.max_episode_steps, initial_value=0.3, **kw)  # fmt: skip
+                             max_steps=limit, initial_value=0.3, **kw)  # fmt: skip
         np.testing.assert_allclose(res.values[i], v, rtol=0, atol=1e-12)
         curves.append(rms)
     curves = np.array(curves)
@@ -142,20 +147,19 @@ def test_result_frame_plot_and_true_values():
         ({"seed": -1}, ValueError, "seed"),
         ({"max_episode_steps": 0}, ValueError, "max_episode_steps"),
         ({"initial_value": math.nan}, ValueError, "initial_value"),
-        ({"behaviour": np.full((7, 2), 0.5)}, ValueError, "behaviour"),
+        ({"behaviour": np.full((6, 2), 0.5)}, ValueError, "behaviour"),
         ({"method": "mc-weighted-is"}, ValueError, "behaviour"),
-        ({"method": "mc-weighted-is", "behaviour": np.tile([1.0, 0.0], (7, 1))}, ValueError,
+        ({"method": "mc-weighted-is", "behaviour": np.tile([1.0, 0.0], (6, 1))}, ValueError,
          "cover"),
-        ({"policy": np.zeros(6, int)}, ValueError, "policy"),
-        ({"policy": np.full((7, 2), 0.7)}, ValueError, "policy"),
-        ({"states": np.zeros(7, bool)}, ValueError, "states"),
+        ({"policy": np.zeros(5, int)}, ValueError, "policy"),
+        ({"policy": np.full((6, 2), 0.7)}, ValueError, "policy"),
+        ({"states": np.zeros(6, bool)}, ValueError, "states"),
         ({"states": [1, 2]}, TypeError, "states"),
         ({"mdp": "walk"}, TypeError, "mdp"),
     ],
 )  # fmt: skip
 def test_bad_arguments(kw, exc, match):
-    mdp = random_walk(5)
-    args = {"mdp": mdp, "policy": uniform_policy(mdp), "method": "td", "runs": 2, "episodes": 2}
+    args = {"mdp": _loopy_mdp(), "policy": LOOPY_PI, "method": "td", "runs": 2, "episodes": 2}
     args.update(kw)
     with pytest.raises(exc, match=match):
         predict(args.pop("mdp"), args.pop("policy"), args.pop("method"), **args)

@@ -21,6 +21,7 @@ from fastrl.tabular import _plan_kernels
 from fastrl.tabular import _predict_kernels as K
 from fastrl.tabular.mdp import TabularMDP, batched_arrays
 from fastrl.tabular.planning import _policy_evaluation, as_policy_batch
+from fastrl.tabular.train import SAFETY_CAP
 from fastrl.validation import check_int, check_memory, check_real, check_size
 
 __all__ = ["predict", "PredictionResult", "METHODS", "non_terminal"]
@@ -164,8 +165,9 @@ def predict(
         Run ``i`` depends only on ``seed`` and ``i``; methods with one seed see
         the same episodes (common random numbers).
     max_episode_steps : int, optional
-        Truncation limit; default the MDP's (required if it has none). TD
-        targets bootstrap at a truncation; Monte Carlo returns stop there.
+        Truncation limit; default the MDP's, else :data:`~fastrl.tabular.train.SAFETY_CAP`
+        (100,000 steps, as :func:`~fastrl.tabular.train`). TD targets bootstrap at a
+        truncation; Monte Carlo returns stop there.
     initial_value : float
         The initial estimate of every state.
     behaviour : array, optional
@@ -181,12 +183,11 @@ def predict(
 
     Examples
     --------
-    >>> from fastrl.tabular.predict import predict
-    >>> from fastrl.tabular.random_walk import random_walk
     >>> import numpy as np
-    >>> walk = random_walk(5)
-    >>> uniform = np.full((walk.num_states, 2), 0.5)
-    >>> res = predict(walk, uniform, "td", runs=100, episodes=100, alpha=0.1, initial_value=0.5)
+    >>> from fastrl.tabular import predict, random_walk
+    >>> walk = random_walk(5)  # one action: the walk's policy is "take it"
+    >>> res = predict(walk, np.ones((walk.num_states, 1)), "td", runs=100, episodes=100,
+    ...               alpha=0.1, initial_value=0.5)
     >>> res.rms_error.shape, bool(res.rms_error[-1] < res.rms_error[0])
     ((100,), True)
     """
@@ -209,12 +210,8 @@ def predict(
     lam = check_real("lam", lam, low=0.0, high=1.0)
     initial_value = check_real("initial_value", initial_value)
     roots = stream_roots(check_seed(seed))
-    if max_episode_steps is None:
-        if mdp.max_episode_steps is None:
-            raise ValueError(
-                "max_episode_steps must be given: the MDP has no default episode limit"
-            )
-        max_steps = int(mdp.max_episode_steps)
+    if max_episode_steps is None:  # train's rule: the MDP's limit, else the safety cap
+        max_steps = SAFETY_CAP if mdp.max_episode_steps is None else int(mdp.max_episode_steps)
     else:
         max_steps = check_size("max_episode_steps", max_episode_steps)
     target = _probs("policy", policy, mdp)
