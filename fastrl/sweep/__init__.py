@@ -69,7 +69,6 @@ def _finish(family, points, merger, runs, length, max_episode_steps=None):
         from fastrl.tabular.train import (
             TrainResult,
             _episode_limit,
-            _greedy_values,
             _warn_if_capped,
         )
 
@@ -91,7 +90,7 @@ def _finish(family, points, merger, runs, length, max_episode_steps=None):
                 success_rate_se=se[2],
                 q=None,
                 policy=policy,
-                policy_value=_greedy_values(p.problem, policy, p.agent.gamma),
+                valued_on=p.problem,
                 run_mean_return=summary[:, 0].copy(),
                 run_final_return=summary[:, 1].copy(),
                 run_final_success=summary[:, 2].copy(),

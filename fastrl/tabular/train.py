@@ -11,6 +11,7 @@ environment stream.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import warnings
@@ -62,6 +63,11 @@ class TrainResult:
         float64 ``(R,)``: exact expected discounted return (the agent's gamma) of
         each greedy policy from the start-state distribution. With ``gamma == 1``
         it is NaN where the policy fails to terminate with probability one.
+        Computed on first access and kept (thousands of distinct greedy policies
+        cost more to value than to learn: 1024 Blackjack runs learn 2000 games
+        each in 0.25 s and their policies took 3 to 20 s to value).
+    valued_on : TabularMDP or MDPStack
+        The model ``policy_value`` is computed on (a changing map's final one).
     run_mean_return, run_final_return, run_final_success : numpy.ndarray
         float64 ``(R,)``: per run, the mean return over all episodes, and the mean
         return and success rate over the last ``max(1, ceil(E / 10))`` episodes.
@@ -86,7 +92,7 @@ class TrainResult:
     success_rate_se: np.ndarray
     q: np.ndarray
     policy: np.ndarray
-    policy_value: np.ndarray
+    valued_on: TabularMDP | MDPStack | None = field(repr=False)
     run_mean_return: np.ndarray
     run_final_return: np.ndarray
     run_final_success: np.ndarray
@@ -94,6 +100,10 @@ class TrainResult:
     max_episode_steps: int = 0
     returns: np.ndarray | None = field(default=None, repr=False)
     lengths: np.ndarray | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def policy_value(self) -> np.ndarray:  # noqa: D102 (documented in the class)
+        return _greedy_values(self.valued_on, self.policy, self.agent.gamma)
 
     @property
     def total_steps(self) -> int:
@@ -366,7 +376,7 @@ def _train(
         success_rate_se=se[2],
         q=q,
         policy=policy,
-        policy_value=_greedy_values(mdp.after if changing else mdp, policy, agent.gamma),
+        valued_on=mdp.after if changing else mdp,
         run_mean_return=summary[:, 0].copy(),
         run_final_return=summary[:, 1].copy(),
         run_final_success=summary[:, 2].copy(),
