@@ -74,8 +74,11 @@ def greedy_mass(q_row, a):
     return vmax, 1.0 / sum(1 for x in q_row if x == vmax)
 
 
-def train_multistep(mdp, agent, *, episodes, max_steps, seed, i):
-    """Run ``i`` of ``train(mdp, agent, ...)``: (q, returns, lengths)."""
+def train_multistep(mdp, agent, *, episodes, max_steps, seed, i, stats=None):
+    """Run ``i`` of ``train(mdp, agent, ...)``: (q, returns, lengths).
+
+    ``stats["cuts"]``, if given, counts Watkins's cuts of non-zero traces.
+    """
     roots = rng.stream_roots(seed)
     env_key = np.uint64(rng.run_key(roots[rng.STREAM_ENV], np.int64(i)))
     key = np.uint64(rng.run_key(roots[rng.STREAM_AGENT], np.int64(i)))
@@ -85,7 +88,7 @@ def train_multistep(mdp, agent, *, episodes, max_steps, seed, i):
     q = np.full((mdp.num_states, mdp.num_actions), agent.initial_value)
     counts = np.zeros(q.shape, dtype=np.int64)
     name = type(agent).__name__
-    state = {"t": 0}
+    state = {"t": 0, "stats": stats if stats is not None else {"cuts": 0}}
 
     def choose(s, param, t):
         return _select(agent, _selection_values(q, None, counts, s, agent.bonus), param, key, t)
@@ -173,6 +176,7 @@ def _trace_episode(agent, name, q, counts, s, param, choose, step, state, max_st
         if not sarsa:
             a = choose(s, param, np.int64(t))
             if q[s, a] != q[s].max():  # exploratory: the greedy target policy stops here
+                state["stats"]["cuts"] += bool(z.any())
                 z[:] = 0.0
         s_next, r, term = step(s, a)
         ret += r
