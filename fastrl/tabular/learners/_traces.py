@@ -6,10 +6,13 @@ chapter 12). The book's tabular step is, for every ``(s, a)``::
     Q(s, a) += alpha * delta * z(s, a);   z(s, a) *= gamma * lambda
 
 A pair whose trace is zero is left unchanged by it, so only the pairs with a
-non-zero trace are swept: ``scr.trace_s/trace_a[:count]`` lists them (each
-once; ``scr.listed`` marks them). The order of the list does not matter: each
-entry gets one independent update per step. The floating-point order of that
-update, which the reference loops (``tests/reference_multistep.py``) repeat, is
+non-zero trace are swept: ``scr.trace_s/trace_a[:count]`` lists exactly them,
+each once (a pair is listed if and only if ``z(s, a) != 0``: :func:`visit`
+lists a pair when its trace becomes 1, :func:`sweep` drops it when its trace
+decays to 0; a trace is finite, at most the episode's length). The order of
+the list does not matter: each entry gets one independent update per step.
+The floating-point order of that update, which the reference loops
+(``tests/reference_multistep.py``) repeat, is
 
     step = alpha * delta                 (once per step)
     decay = gamma * lam                  (once per step)
@@ -21,7 +24,7 @@ a signed zero; finite values assumed). A pair whose trace decays to exactly 0
 (``gamma * lam == 0``, or underflow) leaves the list, so ``lam = 0`` costs one
 pair per step.
 
-Invariant between episodes: every trace is 0 and no pair is listed. The arrays
+Invariant between episodes: every trace is 0 and the list is empty. The arrays
 are never refilled (zeros at allocation); :func:`clear` restores the invariant
 at the start of each episode by visiting only the listed pairs, so an episode
 costs its own length, not ``S * A``.
@@ -37,7 +40,6 @@ __all__ = ["SCRATCH", "clear", "visit", "sweep", "check_trace_options"]
 #: the traces and their list (never refilled: see the invariant above)
 SCRATCH = {
     "z": Table(("S", "A"), init=None),
-    "listed": Table(("S", "A"), "bool", init=None),
     "trace_s": Table(("S * A",), "int64", init=None),
     "trace_a": Table(("S * A",), "int64", init=None),
     "count": Table((1,), "int64", init=None),
@@ -47,11 +49,9 @@ SCRATCH = {
 @ijit
 def clear(scr):
     """Every trace to 0 (Watkins's cut; the start of an episode)."""
-    z, listed, ts, ta = scr.z, scr.listed, scr.trace_s, scr.trace_a
+    z, ts, ta = scr.z, scr.trace_s, scr.trace_a
     for j in range(scr.count[0]):
-        s, a = ts[j], ta[j]
-        z[s, a] = 0.0
-        listed[s, a] = False
+        z[ts[j], ta[j]] = 0.0
     scr.count[0] = 0
 
 
@@ -59,8 +59,7 @@ def clear(scr):
 def visit(scr, s, a, replacing):
     """``z(s, a) = 1`` (replacing traces) or ``z(s, a) += 1`` (accumulating)."""
     z = scr.z
-    if not scr.listed[s, a]:  # z(s, a) is 0: both kinds give 0 + 1 = 1
-        scr.listed[s, a] = True
+    if z[s, a] == 0.0:  # not listed: both kinds give 0 + 1 = 1
         j = scr.count[0]
         scr.trace_s[j] = s
         scr.trace_a[j] = a
@@ -75,7 +74,7 @@ def visit(scr, s, a, replacing):
 @ijit
 def sweep(q, scr, step, decay):
     """``Q += step * z; z *= decay`` on the listed pairs; pairs whose trace is now 0 leave."""
-    z, listed, ts, ta = scr.z, scr.listed, scr.trace_s, scr.trace_a
+    z, ts, ta = scr.z, scr.trace_s, scr.trace_a
     kept = 0
     for j in range(scr.count[0]):
         s, a = ts[j], ta[j]
@@ -86,8 +85,6 @@ def sweep(q, scr, step, decay):
             ts[kept] = s
             ta[kept] = a
             kept += 1
-        else:
-            listed[s, a] = False
     scr.count[0] = kept
 
 
