@@ -13,20 +13,22 @@ __all__ = ["NStepExpectedSarsa"]
 
 
 @ijit
-def target(p, tab, scr, ctx, tau, end, bootstrap):
-    """``G_{tau:end}``: rewards ``tau+1 .. end``, plus ``gamma^(end-tau) Vbar(S_end)``."""
-    g, discount = _nstep.reward_sum(p, scr, tau, end)
+def target(p, tab, scr, ctx, st, e, h, bootstrap):
+    """``G_{tau:tau+h}``: ``h`` rewards, plus ``gamma^h Vbar(S_{tau+h})`` (slot ``e``)."""
+    g, discount = _nstep.reward_sum(p, scr, st, h)
     if bootstrap:
-        g += discount * explore.expected(ctx, tab.q, scr.states[end % (p.n + 1)])
+        g += discount * explore.expected(ctx, tab.q, scr.states[e])
     return g
 
 
 @ijit
 def update(p, tab, scr, ctx, s, a, r, s_next, terminated, truncated, t):
-    k = _nstep.record(p, scr, r, s_next)
+    k, e = _nstep.record(p, scr, r, s_next)
     lo, hi = _nstep.due(p, k, terminated or truncated)
     for tau in range(lo, hi):
-        _nstep.backup(p, tab, scr, tau, target(p, tab, scr, ctx, tau, k, not terminated))
+        st = _nstep.slot_back(p, e, k - tau)
+        g = target(p, tab, scr, ctx, st, e, k - tau, not terminated)
+        _nstep.backup(p, tab, scr, st, g)
 
 
 @dataclass(frozen=True, kw_only=True)

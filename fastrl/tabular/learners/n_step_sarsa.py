@@ -20,23 +20,23 @@ def start_episode(p, tab, scr, ctx, s, t):
 
 
 @ijit
-def target(p, tab, scr, tau, end, bootstrap):
-    """``G_{tau:end}``: rewards ``tau+1 .. end``, plus ``gamma^(end-tau) Q(S_end, A_end)``."""
-    g, discount = _nstep.reward_sum(p, scr, tau, end)
+def target(p, tab, scr, st, e, h, bootstrap):
+    """``G_{tau:tau+h}``: ``h`` rewards, plus ``gamma^h Q(S_{tau+h}, A_{tau+h})`` (slot ``e``)."""
+    g, discount = _nstep.reward_sum(p, scr, st, h)
     if bootstrap:
-        m = p.n + 1
-        g += discount * tab.q[scr.states[end % m], scr.actions[end % m]]
+        g += discount * tab.q[scr.states[e], scr.actions[e]]
     return g
 
 
 @ijit
 def update(p, tab, scr, ctx, s, a, r, s_next, terminated, truncated, t):
-    k = _nstep.record(p, scr, r, s_next)
+    k, e = _nstep.record(p, scr, r, s_next)
     if not terminated:  # A_k before the backups (book 7.2), with the draws of step t + 1
-        scr.actions[k % (p.n + 1)] = explore.select(ctx, tab.q, s_next, t + 1)
+        scr.actions[e] = explore.select(ctx, tab.q, s_next, t + 1)
     lo, hi = _nstep.due(p, k, terminated or truncated)
     for tau in range(lo, hi):
-        _nstep.backup(p, tab, scr, tau, target(p, tab, scr, tau, k, not terminated))
+        st = _nstep.slot_back(p, e, k - tau)
+        _nstep.backup(p, tab, scr, st, target(p, tab, scr, st, e, k - tau, not terminated))
 
 
 @dataclass(frozen=True, kw_only=True)

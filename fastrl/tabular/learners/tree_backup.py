@@ -27,30 +27,34 @@ def greedy_mass(q, s, a):
 
 
 @ijit
-def target(p, tab, scr, tau, end, bootstrap):
-    """``G_{tau:end}``, computed backwards from the leaf ``R_end (+ gamma max_a Q(S_end, a))``.
+def target(p, tab, scr, e, h, bootstrap):
+    """``G_{tau:tau+h}``, computed backwards from the leaf ``R_{tau+h} (+ gamma max_a Q)``.
 
-    For ``j = end - 1`` down to ``tau + 1``, with ``(vmax, w) = greedy_mass(Q, S_j, A_j)``:
+    ``e`` is the slot of ``tau + h``. For ``j = tau + h - 1`` down to ``tau + 1``,
+    with ``(vmax, w) = greedy_mass(Q, S_j, A_j)``:
     ``G = R_j + gamma * ((1 - w) * vmax + w * G)``; ``(1 - w) * vmax`` is the
     target policy's mass off ``A_j`` times the value of the greedy branches.
     """
     m = p.n + 1
     q = tab.q
-    g = scr.rewards[end % m]
+    g = scr.rewards[e]
     if bootstrap:
-        g += p.gamma * row_max(q, scr.states[end % m])
-    for j in range(end - 1, tau, -1):
-        vmax, w = greedy_mass(q, scr.states[j % m], scr.actions[j % m])
-        g = scr.rewards[j % m] + p.gamma * ((1.0 - w) * vmax + w * g)
+        g += p.gamma * row_max(q, scr.states[e])
+    j = e
+    for _ in range(h - 1):
+        j = _nstep.wrap(j - 1, m)
+        vmax, w = greedy_mass(q, scr.states[j], scr.actions[j])
+        g = scr.rewards[j] + p.gamma * ((1.0 - w) * vmax + w * g)
     return g
 
 
 @ijit
 def update(p, tab, scr, ctx, s, a, r, s_next, terminated, truncated, t):
-    k = _nstep.record(p, scr, r, s_next)
+    k, e = _nstep.record(p, scr, r, s_next)
     lo, hi = _nstep.due(p, k, terminated or truncated)
     for tau in range(lo, hi):
-        _nstep.backup(p, tab, scr, tau, target(p, tab, scr, tau, k, not terminated))
+        st = _nstep.slot_back(p, e, k - tau)
+        _nstep.backup(p, tab, scr, st, target(p, tab, scr, e, k - tau, not terminated))
 
 
 @dataclass(frozen=True, kw_only=True)
