@@ -137,6 +137,8 @@ def test_gymnasium_mc_control_blackjack(benchmark):
         benchmark.pedantic(run, rounds=3, iterations=1)
     benchmark.extra_info.update(episodes_per_s=max(rates), episodes=episodes, threads=1)
     assert all(0 < r < 1e8 for r in rates)
+
+
 # ---- multi-step and trace learners (fastrl._bench_learners): one group per learner ----
 from fastrl._bench import GROUPS  # noqa: E402
 from fastrl._bench_learners import NAMES, TARGET  # noqa: E402

@@ -153,6 +153,8 @@ def gymnasium_mc_blackjack(num_episodes: int, seed: int = 0, epsilon: float = 0.
     elapsed = time.perf_counter() - start
     env.close()
     return num_episodes / elapsed
+
+
 def _frozen_lake_epsilon_greedy(gen, q, s, epsilon):
     """The loops' behaviour policy: epsilon-greedy, ties broken at random."""
     if gen.random() < epsilon:
