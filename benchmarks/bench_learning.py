@@ -137,3 +137,40 @@ def test_gymnasium_mc_control_blackjack(benchmark):
         benchmark.pedantic(run, rounds=3, iterations=1)
     benchmark.extra_info.update(episodes_per_s=max(rates), episodes=episodes, threads=1)
     assert all(0 < r < 1e8 for r in rates)
+
+
+# ---- multi-step and trace learners (fastrl._bench_learners): one group per learner ----
+from fastrl._bench import GROUPS  # noqa: E402
+from fastrl._bench_learners import NAMES, TARGET  # noqa: E402
+
+LEARN_GROUPS = [g for g in GROUPS if g.name in NAMES]
+
+
+@pytest.mark.parametrize("group", LEARN_GROUPS, ids=[g.name for g in LEARN_GROUPS])
+@pytest.mark.parametrize("side", ["fastrl", "baseline"])
+def test_multistep_learner_throughput(benchmark, group, side):
+    """Env-steps/s of n-step / trace learners on FrozenLake 4x4, 10,000 runs x 200 episodes.
+
+    The baseline side is the group's plain-Python loop (``learn-nstep``,
+    ``learn-lambda``) or the one-step learner the group's learner generalises.
+    Smoke-sized (64 runs) with ``--benchmark-disable``.
+    """
+    benchmark.group = group.name
+    scale = 0.0064 if benchmark.disabled else 1.0
+    _, call = (group.fastrl if side == "fastrl" else group.baseline)(scale)
+    call()  # compile, or load from the cache
+    rates = []
+
+    def run():
+        start = time.perf_counter()
+        steps = call()
+        rates.append(steps / (time.perf_counter() - start))
+        return steps
+
+    rounds = 1 if benchmark.disabled or side == "baseline" else 3
+    steps = benchmark.pedantic(run, rounds=rounds, iterations=1)
+    benchmark.extra_info.update(
+        steps_per_s=max(rates), env_steps=steps, target_steps_per_s=TARGET, **machine_info()
+    )
+    # every episode takes 1 to 100 steps: 200 episodes per run (fastrl), or a finished loop
+    assert steps > 0 and all(0 < r < 1e10 for r in rates)

@@ -599,3 +599,6 @@ GROUPS.append(
         "episodes",
     )
 )
+from fastrl._bench_learners import groups as _learner_groups  # noqa: E402
+
+GROUPS += _learner_groups(Group)

@@ -138,3 +138,13 @@ __all__ += ["MCControl", "MCExploringStarts", "MCOffPolicy", "blackjack", "explo
 from fastrl.tabular.predict import PredictionResult, predict  # noqa: E402
 
 __all__ += ["predict", "PredictionResult"]
+# ---- multi-step and eligibility-trace learners (learners/, owned by the traces helper) ----
+from fastrl.tabular.agents import (  # noqa: E402
+    NStepExpectedSarsa,
+    NStepSarsa,
+    SarsaLambda,
+    TreeBackup,
+    WatkinsQLambda,
+)
+
+__all__ += ["NStepSarsa", "NStepExpectedSarsa", "TreeBackup", "SarsaLambda", "WatkinsQLambda"]

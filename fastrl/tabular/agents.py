@@ -52,3 +52,14 @@ __all__ += ["DynaQPlus", "PrioritizedSweeping"]
 from fastrl.tabular.learners import MCControl, MCExploringStarts, MCOffPolicy  # noqa: E402
 
 __all__ += ["MCControl", "MCExploringStarts", "MCOffPolicy"]
+
+# ---- multi-step and eligibility-trace control (Sutton & Barto 7, 12) ----
+from fastrl.tabular.learners import (  # noqa: E402
+    NStepExpectedSarsa,
+    NStepSarsa,
+    SarsaLambda,
+    TreeBackup,
+    WatkinsQLambda,
+)
+
+__all__ += ["NStepSarsa", "NStepExpectedSarsa", "TreeBackup", "SarsaLambda", "WatkinsQLambda"]

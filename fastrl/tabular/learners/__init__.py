@@ -22,9 +22,14 @@ from fastrl.tabular.learners.dyna_q import DynaQ
 from fastrl.tabular.learners.dyna_q_plus import DynaQPlus
 from fastrl.tabular.learners.expected_sarsa import ExpectedSarsa
 from fastrl.tabular.learners.monte_carlo import MCControl, MCExploringStarts, MCOffPolicy
+from fastrl.tabular.learners.n_step_expected_sarsa import NStepExpectedSarsa
+from fastrl.tabular.learners.n_step_sarsa import NStepSarsa
 from fastrl.tabular.learners.prioritized_sweeping import PrioritizedSweeping
 from fastrl.tabular.learners.q_learning import QLearning
 from fastrl.tabular.learners.sarsa import Sarsa
+from fastrl.tabular.learners.sarsa_lambda import SarsaLambda
+from fastrl.tabular.learners.tree_backup import TreeBackup
+from fastrl.tabular.learners.watkins_q_lambda import WatkinsQLambda
 
 __all__ = [
     "TabularAgent",
@@ -45,6 +50,7 @@ __all__ = [
     "MCExploringStarts",
     "MCOffPolicy",
 ]
+__all__ += ["NStepSarsa", "NStepExpectedSarsa", "TreeBackup", "SarsaLambda", "WatkinsQLambda"]
 
 #: built-in learners by name
 LEARNERS: dict[str, type[TabularAgent]] = {
@@ -58,4 +64,11 @@ LEARNERS: dict[str, type[TabularAgent]] = {
     "mc-control": MCControl,
     "mc-exploring-starts": MCExploringStarts,
     "mc-off-policy": MCOffPolicy,
+}
+LEARNERS |= {
+    "n-step-sarsa": NStepSarsa,
+    "n-step-expected-sarsa": NStepExpectedSarsa,
+    "tree-backup": TreeBackup,
+    "sarsa-lambda": SarsaLambda,
+    "watkins-q-lambda": WatkinsQLambda,
 }
