@@ -70,6 +70,7 @@ def compile_task(kind: str, name: str) -> list[str]:
             modified_policy_iteration,
             policy_evaluation,
             policy_iteration,
+            predict,
             random_search,
             value_iteration,
         )
@@ -82,6 +83,7 @@ def compile_task(kind: str, name: str) -> list[str]:
         random_search(mdp, 2, episodes=2)
         modified_policy_iteration(mdp, 0.9)
         backward_induction(mdp, 3)
+        predict(mdp, plan.policy, "td", runs=2, episodes=2)
         done.append("planning and evaluation")
     elif kind == "control":
         from fastrl.control import search
