@@ -20,7 +20,13 @@ def test_tasks_cover_every_agent_and_learner():
     work = tasks()
     assert {name for kind, name in work if kind == "bandit"} == set(AGENTS)
     assert {name for kind, name in work if kind == "train"} == set(LEARNERS)
-    assert {kind for kind, _ in work} == {"bandit", "train", "planning", "control", "control-learning"}
+    assert {kind for kind, _ in work} == {
+        "bandit",
+        "train",
+        "planning",
+        "control",
+        "control-learning",
+    }
     assert len(set(work)) == len(work)
 
 
