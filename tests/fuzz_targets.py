@@ -21,6 +21,7 @@ calls that reach a kernel compile the same handful of drivers the rest of the su
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 import os
@@ -382,19 +383,26 @@ LEARNER_ARGS = dict(
     bonus=(0.0, NONNEG),
     initial_value=(0.0, FINITE),
 )
-LEARNER_TARGETS = [
-    Target(
-        cls.__name__,
-        cls,
-        tuple(K(n, v, d) for n, (v, d) in LEARNER_ARGS.items())
-        + (
-            (K("planning_steps", 5, sizes(0)),)
-            if "planning_steps" in cls.__dataclass_fields__
-            else ()
-        ),
-    )
-    for cls in LEARNERS.values()
-]
+#: fields some learners add to the common ones
+LEARNER_EXTRA = dict(
+    planning_steps=(5, sizes(0)),
+    kappa=(1e-3, NONNEG),
+    theta=(1e-4, NONNEG),
+    first_visit=(True, bools),
+    average=(True, bools),
+    weighted=(True, bools),
+)
+
+
+def _learner_target(cls):
+    fields = [f.name for f in dataclasses.fields(cls) if f.init]
+    unknown = [f for f in fields if f not in LEARNER_ARGS and f not in LEARNER_EXTRA]
+    assert not unknown, f"no fuzz domain for {cls.__name__} fields {unknown}"
+    table = {**LEARNER_ARGS, **LEARNER_EXTRA}
+    return Target(cls.__name__, cls, tuple(K(n, table[n][0], table[n][1]) for n in fields))
+
+
+LEARNER_TARGETS = [_learner_target(cls) for cls in LEARNERS.values()]
 
 BANDIT_CALLS = [
     Target(
@@ -538,6 +546,103 @@ TABULAR_BUILD = [
 ]
 
 MAX_ITER = lambda v: None if ints(2**31 + 1, 2**63 - 1)(v) else sizes()(v)  # noqa: E731
+
+
+def _num(v):
+    """A number the table cannot place (valid or not depends on the builder): unknown."""
+    return None if _is_real(v) else False
+
+
+#: the step at which a ChangingMDP switches: a counter of the kernels' int64 steps
+AT_STEP = lambda v: None if ints(65, 2**63 - 1)(v) else ints(0, 64)(v)  # noqa: E731
+
+TABULAR_TASKS = [
+    Target(
+        "gamblers_problem",
+        ft.gamblers_problem,
+        (
+            K(
+                "goal",
+                4,
+                lambda v: None if _is_int(v) and 2 <= v <= 64 else sizes(2, 10**6)(v) and None,
+            ),
+            K("p_heads", 0.4, reals(0.0, 1.0, low_open=True, high_open=True)),
+        ),
+    ),
+    Target(
+        "jacks_car_rental",
+        ft.jacks_car_rental,
+        (
+            K("max_cars", 2, lambda v: None if _is_int(v) and 1 <= v <= 5 else False),
+            K("max_move", 1, lambda v: None if _is_int(v) and 0 <= v <= 2 else False),
+            K("request_rates", (3.0, 4.0), lambda v: None),
+            K("return_rates", (3.0, 2.0), lambda v: None),
+            K("rent_reward", 10.0, lambda v: None if _is_real(v) and math.isfinite(v) else False),
+            K("move_cost", 2.0, lambda v: None if _is_real(v) and math.isfinite(v) else False),
+        ),
+    ),
+    Target(
+        "taxi", ft.taxi, (K("is_rainy", False, bools), K("rainy_probability", 0.8, reals(0.0, 1.0)))
+    ),
+    Target(
+        "random_walk",
+        ft.random_walk,
+        (
+            K("n_states", 5, lambda v: None if _is_int(v) and 1 <= v <= 64 else False),
+            K("left_reward", 0.0, lambda v: None if _is_real(v) and math.isfinite(v) else False),
+            K("right_reward", 1.0, lambda v: None if _is_real(v) and math.isfinite(v) else False),
+        ),
+    ),
+    Target("blackjack", ft.blackjack, (K("natural", False, bools), K("sab", False, bools))),
+    Target(
+        "maximization_bias",
+        ft.maximization_bias,
+        (
+            K("n_actions_b", 4, lambda v: None if _is_int(v) and 1 <= v <= 64 else False),
+            K("mean", -0.1, lambda v: None if _is_real(v) and math.isfinite(v) else False),
+            K("std", 1.0, lambda v: None if _is_real(v) and math.isfinite(v) and v >= 0 else False),
+            K("reward_points", 4, lambda v: None if _is_int(v) and 1 <= v <= 64 else False),
+        ),
+    ),
+    Target(
+        "blocking_maze",
+        ft.blocking_maze,
+        (K("at_step", 10, AT_STEP), K("max_episode_steps", None, STEPS_LIMIT)),
+    ),
+    Target(
+        "shortcut_maze",
+        ft.shortcut_maze,
+        (K("at_step", 10, AT_STEP), K("max_episode_steps", None, STEPS_LIMIT)),
+    ),
+    Target(
+        "changing_gridworld",
+        ft.changing_gridworld,
+        (
+            P("before", TWO_BY_TWO, lambda v: None),
+            P("after", ("SF", "FG"), lambda v: None),
+            K("at_step", 10, AT_STEP),
+            K("name", "c", lambda v: isinstance(v, str) or None),
+            K("max_episode_steps", None, STEPS_LIMIT),
+        ),
+    ),
+    Target(
+        "ChangingMDP",
+        ft.ChangingMDP,
+        (
+            P("before", LAKE, never),
+            P("after", LAKE, never),
+            P("at_step", 10, AT_STEP),
+            K("name", None, lambda v: True if v is None or isinstance(v, str) else None),
+            K("max_episode_steps", None, STEPS_LIMIT),
+        ),
+    ),
+    Target(
+        "exploring_starts",
+        ft.exploring_starts,
+        (P("mdp", LAKE, never), K("states", None, lambda v: True if v is None else None)),
+    ),
+]
+
 TABULAR_CALLS = [
     Target(
         "value_iteration",
@@ -728,6 +833,20 @@ CONTROL = [
         ),
     ),
 ]
+
+CONTROL.append(
+    Target(
+        "TileCoder",
+        fc.TileCoder,
+        (
+            P("low", (-1.2, -0.07), lambda v: None if _kind(v) in "biuf" else False),
+            P("high", (0.6, 0.07), lambda v: None if _kind(v) in "biuf" else False),
+            K("tilings", 2, sizes(1, 1 << 16)),
+            K("tiles", 2, sizes(1, 1 << 16)),
+            K("displacement", None, lambda v: True if v is None else None),
+        ),
+    )
+)
 
 # --- sweep ------------------------------------------------------------------------------------
 
@@ -947,6 +1066,7 @@ def all_targets() -> list[Target]:
         + BANDIT_CALLS
         + LEARNER_TARGETS
         + TABULAR_BUILD
+        + TABULAR_TASKS
         + TABULAR_CALLS
         + CONTROL
         + SWEEP
