@@ -131,7 +131,12 @@ class BanditProblem:
                 "change_rate needs means drawn per segment (random/testbed), not given "
                 f"{name}; give change_points and one row of {name} per segment instead"
             )
-        arr = check_array(name, values, ndim=(1, 2) if cps is None else 2)
+        arr = check_array(name, values, ndim=(1, 2))
+        if cps is not None and arr.ndim != 2:
+            raise ValueError(
+                f"{name} needs one row per segment with change_points: shape "
+                f"({cps.size + 1}, k), got {arr.shape}"
+            )
         if arr.size == 0:
             raise ValueError(f"{name} must have at least one arm and one row, got {arr.shape}")
         if cps is not None and arr.shape[0] != cps.size + 1:

@@ -75,7 +75,8 @@ class CartPole:
         for name, low, low_open in _BOUNDS:
             object.__setattr__(self, name, check_param(name, getattr(self, name), low, low_open))
         rows = num_rows(self, [b[0] for b in _BOUNDS])
-        if self.kinematics_integrator not in _INTEGRATORS:
+        integrator = self.kinematics_integrator
+        if not isinstance(integrator, str) or integrator not in _INTEGRATORS:
             raise ValueError(
                 f"kinematics_integrator must be one of {_INTEGRATORS}, "
                 f"got {self.kinematics_integrator!r}"

@@ -38,7 +38,7 @@ POLICIES = ("linear", "softmax")
 
 
 def _check_policy(policy) -> bool:
-    if policy not in POLICIES:
+    if not isinstance(policy, str) or policy not in POLICIES:
         raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
     return policy == "softmax"
 
@@ -228,7 +228,7 @@ def search(
     (4,)
     """
     task = _task(task)
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     population = check_size("population", population, low=1)
     generations = check_size("generations", generations, low=1)

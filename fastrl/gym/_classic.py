@@ -24,7 +24,6 @@ from gymnasium.vector.utils import batch_space
 from fastrl import rng
 from fastrl.gym import _common
 from fastrl.gym._kernels import MODE_DISABLED, MODE_SAME_STEP
-from fastrl.validation import check_int
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,9 @@ def _box_actions(actions, n: int, name: str) -> np.ndarray:
 
 
 def _check_render_mode(render_mode, metadata):
-    if render_mode is not None and render_mode not in metadata["render_modes"]:
+    if render_mode is not None and (
+        not isinstance(render_mode, str) or render_mode not in metadata["render_modes"]
+    ):
         raise ValueError(f"render_mode must be one of {metadata['render_modes']} or None")
 
 
@@ -139,9 +140,10 @@ class ClassicEnv(gym.Env):
         _check_render_mode(render_mode, self.metadata)
         physics = self.TASK.config(**physics)
         if physics.num_rows != 1:
+            per_env = sorted(k for k, v in vars(physics).items() if isinstance(v, np.ndarray))
             raise ValueError(
-                f"{type(self).__name__} takes one set of physical parameters; "
-                "use the vector env for per-environment values"
+                f"{type(self).__name__} takes one set of physical parameters, got arrays for "
+                f"{', '.join(per_env)}; use the vector env for per-environment values"
             )
         self.render_mode = render_mode
         self.physics = physics
@@ -223,7 +225,7 @@ class ClassicVectorEnv(VectorEnv):
         render_mode: str | None = None,
         **physics,
     ):
-        num_envs = check_int("num_envs", num_envs, low=1)
+        num_envs = _common.check_num_envs(num_envs)
         _check_render_mode(render_mode, self.metadata)
         physics = self.TASK.config(**physics)
         if physics.num_rows not in (1, num_envs):

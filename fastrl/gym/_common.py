@@ -9,7 +9,7 @@ from gymnasium.vector import AutoresetMode
 
 from fastrl import rng
 from fastrl.gym._kernels import MODE_DISABLED, MODE_NEXT_STEP, MODE_SAME_STEP, _derive_keys
-from fastrl.validation import check_int
+from fastrl.validation import check_int, check_memory, check_size
 
 _INT64_MAX = 2**63 - 1
 
@@ -35,6 +35,13 @@ def autoreset_mode(value) -> AutoresetMode:
 
 def mode_code(mode: AutoresetMode) -> int:
     return _MODE_CODES[mode]
+
+
+def check_num_envs(num_envs, bytes_per_env: int = 64) -> int:
+    """A vector env's ``num_envs``: bounded, and refused before allocating what cannot fit."""
+    num_envs = check_size("num_envs", num_envs)
+    check_memory({"num_envs": num_envs * bytes_per_env})
+    return num_envs
 
 
 def episode_limit(max_episode_steps, default) -> int:

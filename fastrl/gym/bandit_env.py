@@ -15,7 +15,6 @@ from fastrl.bandits.problems import BanditProblem, GaussianBandit
 from fastrl.gym import _common
 from fastrl.gym._bandit_kernels import _reset_bandit, _step_bandit
 from fastrl.gym._kernels import MODE_DISABLED
-from fastrl.validation import check_int
 
 __all__ = ["BanditEnv", "BanditVectorEnv", "DEFAULT_EPISODE_STEPS"]
 
@@ -124,7 +123,10 @@ class BanditEnv(_BanditState, gym.Env):
 
     def __init__(self, problem=None, render_mode: str | None = None, max_episode_steps=None):
         problem = GaussianBandit.testbed() if problem is None else problem
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+        modes = self.metadata["render_modes"]
+        if render_mode is not None and (
+            not isinstance(render_mode, str) or render_mode not in modes
+        ):
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None")
         self._setup(problem, 1, max_episode_steps)
         self.render_mode = render_mode
@@ -193,7 +195,7 @@ class BanditVectorEnv(_BanditState, VectorEnv):
         autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
         render_mode: str | None = None,
     ):
-        num_envs = check_int("num_envs", num_envs, low=1)
+        num_envs = _common.check_num_envs(num_envs)
         problem = GaussianBandit.testbed() if problem is None else problem
         if render_mode is not None:
             raise ValueError("the bandit vector environment does not render")

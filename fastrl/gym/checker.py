@@ -16,7 +16,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from fastrl import rng
-from fastrl.validation import check_int
+from fastrl.validation import check_size
 
 __all__ = ["check_vector_env"]
 
@@ -111,7 +111,7 @@ def check_vector_env(env: VectorEnv, *, seed: int = 0, steps: int = 200) -> dict
     if not isinstance(env, VectorEnv):
         raise TypeError(f"env must be a gymnasium VectorEnv, got {type(env).__name__}")
     seed = rng.check_seed(seed)
-    steps = check_int("steps", steps, low=1)
+    steps = check_size("steps", steps)
     mode = env.metadata.get("autoreset_mode")
     _require(
         isinstance(mode, AutoresetMode),

@@ -10,15 +10,18 @@ import numpy as np
 
 from fastrl.gym.tabular_env import TabularEnv
 from fastrl.tabular.mdp import TabularMDP
-from fastrl.validation import check_int, check_real
+from fastrl.validation import check_memory, check_real, check_size
 
 __all__ = ["record_gif"]
 
 
 def _policy_fn(policy, num_states: int, num_actions: int) -> Callable[[int], int]:
-    if callable(policy):
+    if callable(policy) and not isinstance(policy, type):  # a class is no obs -> action map
         return policy
-    table = np.asarray(policy)
+    try:
+        table = np.asarray(policy)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"policy must be a callable or an int array, got {policy!r}") from exc
     if table.shape != (num_states,) or table.dtype.kind not in "iu":
         raise ValueError(
             f"policy must be a callable obs -> action or an int array of shape ({num_states},), "
@@ -75,9 +78,12 @@ def record_gif(
         from PIL import Image
     except ImportError as exc:  # pillow is the optional "gif" extra
         raise ImportError("record_gif needs pillow: pip install 'fastrl[gif]'") from exc
-    episodes = check_int("episodes", episodes, low=1)
-    max_steps = check_int("max_steps", max_steps, low=1)
-    fps = check_real("fps", fps, low=0.0, low_open=True)
+    episodes = check_size("episodes", episodes)
+    max_steps = check_size("max_steps", max_steps)
+    # every step keeps a frame (at least a 64 x 64 RGB image): refuse what cannot fit
+    check_memory({"max_steps": episodes * (max_steps + 1) * 64 * 64 * 3})
+    # at most 1000 s a frame: the GIF's integer frame duration in ms stays small
+    fps = check_real("fps", fps, low=1e-3)
     if isinstance(mdp_or_env, TabularMDP):
         env = TabularEnv(mdp_or_env, render_mode="rgb_array")
     elif getattr(mdp_or_env, "render_mode", None) == "rgb_array":

@@ -72,7 +72,10 @@ class TabularEnv(gym.Env):
     ):
         if not isinstance(mdp, TabularMDP):
             raise TypeError(f"mdp must be a TabularMDP, got {type(mdp).__name__}")
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+        modes = self.metadata["render_modes"]
+        if render_mode is not None and (
+            not isinstance(render_mode, str) or render_mode not in modes
+        ):
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None")
         self.mdp = mdp
         self.render_mode = render_mode

@@ -15,7 +15,7 @@ from fastrl.gym._kernels import MODE_DISABLED, MODE_SAME_STEP, _reset_tabular, _
 from fastrl.gym.render import grid_layout, render_ansi, render_rgb
 from fastrl.tabular import cliff_walking, frozen_lake, random_map
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
-from fastrl.validation import check_int, check_real
+from fastrl.validation import check_real
 
 __all__ = ["TabularVectorEnv", "FrozenLakeVectorEnv", "CliffWalkingVectorEnv"]
 
@@ -151,12 +151,15 @@ class TabularVectorEnv(VectorEnv):
     ):
         if not isinstance(mdp, TabularMDP | MDPStack):
             raise TypeError(f"mdp must be a TabularMDP or MDPStack, got {type(mdp).__name__}")
-        num_envs = check_int("num_envs", num_envs, low=1)
+        num_envs = _common.check_num_envs(num_envs)
         if isinstance(mdp, MDPStack) and mdp.num_mdps != num_envs:
             raise ValueError(
                 f"an MDPStack of {mdp.num_mdps} MDPs needs num_envs={mdp.num_mdps}, got {num_envs}"
             )
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+        modes = self.metadata["render_modes"]
+        if render_mode is not None and (
+            not isinstance(render_mode, str) or render_mode not in modes
+        ):
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None")
         self.mdp = mdp
         self.num_envs = num_envs

@@ -9,7 +9,10 @@ xarray or tqdm.
 
 from __future__ import annotations
 
+import numpy as np
+
 import fastrl
+from fastrl.rng import check_seed
 from fastrl.sweep._exec import Checkpoint, SweepError, run_tasks
 from fastrl.sweep._grid import chunk_plan, expand, token
 from fastrl.sweep._tasks import ChunkTask, Merger
@@ -175,6 +178,11 @@ def sweep(
     runs = check_size("runs", runs)
     retries = check_int("retries", retries, low=0)
     progress = check_bool("progress", progress)
+    if isinstance(seed, np.ndarray) and seed.ndim != 1:  # neither an int nor an axis
+        raise TypeError(f"seed must be an int or a list of ints, got {seed!r}")
+    if isinstance(seed, list | tuple):  # each entry checked before numpy sees a ragged list
+        for s in seed:
+            check_seed(s)
     points, params, problem_params, family = expand(agents, problem, seed)
     length = _validate(family, points, runs, steps, episodes, max_episode_steps)
     plan = chunk_plan(runs, _chunk_blocks)

@@ -224,8 +224,9 @@ def random_map(size: int = 8, p: float = 0.8, seed: int = 0) -> tuple[str, ...]:
     (never the global state), which is what Gymnasium's seeding does, so
     ``random_map(size, p, seed) == tuple(generate_random_map(size, p, seed))``.
 
-    Unlike Gymnasium, the search is bounded: after ``max(1000, 2**24 // size**2)``
-    unsolvable draws (a second or so) it raises ``ValueError``. Below the
+    Unlike Gymnasium, the search is bounded: after ``max(1000, min(2**14, 2**24 // size**2))``
+    unsolvable draws (a second or so; each draw costs tens of microseconds even on a
+    tiny map) it raises ``ValueError``. Below the
     percolation threshold (``p`` under about 0.6) large maps are almost never
     solvable.
     """
@@ -233,7 +234,7 @@ def random_map(size: int = 8, p: float = 0.8, seed: int = 0) -> tuple[str, ...]:
     check_memory({"size": 16 * size * size})
     p = check_real("p", p, low=0.0, high=1.0, low_open=True)
     gen = np.random.default_rng(check_seed(seed))
-    attempts = max(1000, 2**24 // size**2)
+    attempts = max(1000, min(2**14, 2**24 // size**2))
     for _ in range(attempts):
         board = gen.choice(["F", "H"], (size, size), p=[p, 1 - p])
         board[0][0] = "S"

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fastrl.validation import check_int, frozen_copy
+from fastrl.validation import check_size, frozen_copy
 
 __all__ = ["TabularMDP", "MDPStack", "stack", "batched_arrays", "PROB_TOL"]
 
@@ -106,11 +106,22 @@ def _check_model(next_state, prob, reward, terminated, initial, lead: int):
     return next_state, prob, reward, terminated, initial
 
 
-def _check_desc(desc) -> tuple[str, ...] | None:
+def _asarray(name: str, value) -> np.ndarray:
+    try:
+        return np.asarray(value)
+    except Exception as exc:  # ragged nested lists and the like
+        raise TypeError(f"{name} must be array-like, got {type(value).__name__}") from exc
+
+
+def _check_desc(desc, name: str = "desc") -> tuple[str, ...] | None:
     if desc is None:
         return None
-    if isinstance(desc, str) or not isinstance(desc, Iterable):
-        raise TypeError(f"desc must be a sequence of strings or None, got {desc!r}")
+    if (
+        isinstance(desc, str)
+        or not isinstance(desc, Iterable)
+        or (isinstance(desc, np.ndarray) and desc.ndim == 0)
+    ):
+        raise TypeError(f"{name} must be a sequence of strings or None, got {desc!r}")
     rows = []
     for row in desc:
         try:
@@ -213,7 +224,7 @@ class TabularMDP:
             set_(
                 self,
                 "max_episode_steps",
-                check_int("max_episode_steps", self.max_episode_steps, low=1),
+                check_size("max_episode_steps", self.max_episode_steps),
             )
 
     @property
@@ -281,7 +292,7 @@ class TabularMDP:
         _check_distribution("P", P, tol=tol)
         if tol > PROB_TOL:  # float32/float16 input: sums are off by its rounding; renormalise
             P = P / P.sum(axis=-1, keepdims=True)
-        R = np.asarray(R)
+        R = _asarray("R", R)
         if R.ndim == 2:
             R = _numeric("R", R, 2, np.float64)
             if R.shape != (S, A):
@@ -294,7 +305,7 @@ class TabularMDP:
         if terminated is None:
             T = np.zeros(P.shape, dtype=bool)
         else:
-            T = np.asarray(terminated)
+            T = _asarray("terminated", terminated)
             T = _numeric("terminated", T, T.ndim if T.ndim in (1, 3) else 3, np.bool_)
             if T.shape == (S,):
                 T = np.broadcast_to(T[None, None, :], P.shape)
@@ -416,9 +427,10 @@ class MDPStack:
         if not all(isinstance(n, str) for n in self.names):
             raise TypeError(f"names must hold strings, got {self.names!r}")
         object.__setattr__(self, "names", tuple(self.names))
-        object.__setattr__(self, "descs", tuple(_check_desc(d) for d in self.descs))
+        descs = tuple(_check_desc(d, f"descs[{j}]") for j, d in enumerate(self.descs))
+        object.__setattr__(self, "descs", descs)
         if self.max_episode_steps is not None:
-            limit = check_int("max_episode_steps", self.max_episode_steps, low=1)
+            limit = check_size("max_episode_steps", self.max_episode_steps)
             object.__setattr__(self, "max_episode_steps", limit)
 
     @property
@@ -483,9 +495,12 @@ def stack(mdps: Iterable[TabularMDP], *, max_episode_steps: int | None = None) -
     """
     if isinstance(mdps, TabularMDP | str) or not isinstance(mdps, Iterable):
         raise TypeError(f"mdps must be an iterable of TabularMDP, got {type(mdps).__name__}")
-    mdps = list(mdps)
+    try:
+        mdps = list(mdps)
+    except TypeError as exc:  # a 0-d array and the like
+        raise TypeError(f"mdps must be an iterable of TabularMDP, got {mdps!r}") from exc
     if not mdps:
-        raise ValueError("stack needs at least one TabularMDP")
+        raise ValueError("mdps must hold at least one TabularMDP, got none")
     for j, m in enumerate(mdps):
         if not isinstance(m, TabularMDP):
             raise TypeError(f"mdps[{j}] must be a TabularMDP, got {type(m).__name__}")
@@ -504,7 +519,7 @@ def stack(mdps: Iterable[TabularMDP], *, max_episode_steps: int | None = None) -
             )
         max_episode_steps = limits.pop()
     else:
-        max_episode_steps = check_int("max_episode_steps", max_episode_steps, low=1)
+        max_episode_steps = check_size("max_episode_steps", max_episode_steps)
     N = len(mdps)
     K = max(m.num_successors for m in mdps)
     next_state = np.empty((N, S, A, K), dtype=np.int64)

@@ -26,7 +26,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastrl.tabular.mdp import TabularMDP
-from fastrl.validation import check_array, check_int, check_memory, check_real, check_size
+from fastrl.validation import (
+    check_array,
+    check_bool,
+    check_int,
+    check_memory,
+    check_real,
+    check_size,
+)
 
 __all__ = ["EstimatedModel", "Encoder", "estimate_model", "estimate_model_from_episodes"]
 
@@ -116,14 +123,17 @@ def estimate_model(
     r = check_array("rewards", rewards, ndim=1)
     T = s.shape[0]
     if T < 1:
-        raise ValueError("estimate_model needs at least one transition")
+        raise ValueError("states must hold at least one transition, got none")
     for label, arr in (("actions", a), ("next_states", s2), ("rewards", r)):
         if arr.shape[0] != T:
             raise ValueError(f"{label} must have length {T} (like states), got {arr.shape[0]}")
     if terminated is None:
         term = np.zeros(T, dtype=bool)
     else:
-        term = np.asarray(terminated)
+        try:
+            term = np.asarray(terminated)
+        except Exception as exc:  # ragged lists and the like
+            raise TypeError(f"terminated must be a bool array, got {terminated!r}") from exc
         if (
             term.shape != (T,)
             or term.dtype.kind not in "bi"
@@ -145,10 +155,10 @@ def estimate_model(
         raise ValueError(f"state indices must be < num_states={S}")
     if a.max() >= A:
         raise ValueError(f"action indices must be < num_actions={A}")
-    if unvisited not in ("self-loop", "uniform", "error"):
+    if not isinstance(unvisited, str) or unvisited not in ("self-loop", "uniform", "error"):
         raise ValueError(f"unvisited must be 'self-loop', 'uniform' or 'error', got {unvisited!r}")
     unvisited_reward = check_real("unvisited_reward", unvisited_reward)
-    if reward_model not in ("transition", "state"):
+    if not isinstance(reward_model, str) or reward_model not in ("transition", "state"):
         raise ValueError(f"reward_model must be 'transition' or 'state', got {reward_model!r}")
 
     flat = (s * A + a) * S + s2
@@ -348,9 +358,26 @@ def estimate_model_from_episodes(
     (EstimatedModel, Encoder)
         Plans come back as labels with :meth:`Encoder.decode_policy`.
     """
+    if encoder is not None and not isinstance(encoder, Encoder):
+        raise TypeError(f"encoder must be an Encoder or None, got {encoder!r}")
+    keys = dict(
+        state_key=state_key,
+        action_key=action_key,
+        next_key=next_key,
+        reward_key=reward_key,
+        terminated_key=terminated_key,
+    )
+    for name, key in keys.items():
+        if not isinstance(key, Hashable):
+            raise TypeError(f"{name} must be a hashable dict key, got {key!r}")
+    last_terminates = check_bool("last_terminates", last_terminates)
     enc = Encoder() if encoder is None else encoder
     cols: dict[str, list] = {"s": [], "a": [], "s2": [], "r": [], "t": [], "first": []}
-    if isinstance(episodes, str | bytes | Mapping) or not isinstance(episodes, Iterable):
+    if (
+        isinstance(episodes, str | bytes | Mapping)
+        or not isinstance(episodes, Iterable)
+        or (isinstance(episodes, np.ndarray) and episodes.ndim == 0)
+    ):
         raise TypeError(f"episodes must be an iterable of episodes, got {type(episodes).__name__}")
     for e, episode in enumerate(episodes):
         bonus = 0.0
@@ -370,13 +397,13 @@ def estimate_model_from_episodes(
                     f"episode {e} step {j} must be a dict with keys {state_key!r}, "
                     f"{action_key!r}, {next_key!r}, got {step!r}"
                 )
-            try:
-                s, a, s2 = step[state_key], step[action_key], step[next_key]
-            except (KeyError, TypeError) as exc:
+            missing = [n for n in ("state_key", "action_key", "next_key") if keys[n] not in step]
+            if missing:
                 raise ValueError(
-                    f"episode {e} step {j} must be a dict with keys {state_key!r}, "
-                    f"{action_key!r}, {next_key!r}, got {step!r}"
-                ) from exc
+                    f"episode {e} step {j} has no key {keys[missing[0]]!r} ({missing[0]}), "
+                    f"got {step!r}"
+                )
+            s, a, s2 = step[state_key], step[action_key], step[next_key]
             last = j == len(steps) - 1
             where = f"episode {e} step {j}"
             cols["s"].append(enc.add_state(s))

@@ -17,7 +17,7 @@ from fastrl.bandits.agents._lazy import (
     mark_stale,
 )
 from fastrl.policies import argmax_random
-from fastrl.validation import check_bool, check_int, check_real
+from fastrl.validation import check_bool, check_real, check_size
 
 __all__ = ["BayesUCB", "FAMILIES"]
 
@@ -82,7 +82,7 @@ class BayesUCB(Agent):
     def __post_init__(self):
         object.__setattr__(self, "c", check_real("c", self.c, low=0.0))
         if self.horizon is not None:
-            object.__setattr__(self, "horizon", check_int("horizon", self.horizon, low=1))
+            object.__setattr__(self, "horizon", check_size("horizon", self.horizon))
         object.__setattr__(self, "prior_mean", check_real("prior_mean", self.prior_mean))
         object.__setattr__(
             self, "prior_std", check_real("prior_std", self.prior_std, low=0.0, low_open=True)

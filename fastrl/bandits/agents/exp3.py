@@ -13,7 +13,7 @@ from fastrl._math import exp
 from fastrl.bandits.agents._base import Agent
 from fastrl.policies import SLOT_ACTION, categorical
 from fastrl.rng import counter, uniform
-from fastrl.validation import check_int, check_real
+from fastrl.validation import check_real, check_size
 
 __all__ = ["EXP3", "EXP3IX"]
 
@@ -36,7 +36,7 @@ UNSCALE = 2.0**-600
 
 
 def _check_horizon(horizon):
-    return None if horizon is None else check_int("horizon", horizon, low=1)
+    return None if horizon is None else check_size("horizon", horizon)
 
 
 def _check_rewards(agent, problem):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastrl._jit import ijit
 from fastrl.bandits.agents._base import Agent
 from fastrl.policies import argmax_random, untried_arm
-from fastrl.validation import check_int, check_real
+from fastrl.validation import check_real, check_size
 
 __all__ = ["MOSS", "MOSSAnytime"]
 
@@ -46,7 +46,7 @@ class MOSS(Agent):
 
     def __post_init__(self):
         if self.horizon is not None:
-            object.__setattr__(self, "horizon", check_int("horizon", self.horizon, low=1))
+            object.__setattr__(self, "horizon", check_size("horizon", self.horizon))
 
     def params(self, problem):
         if self.horizon is None:
