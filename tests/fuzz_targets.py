@@ -391,6 +391,9 @@ LEARNER_EXTRA = dict(
     first_visit=(True, bools),
     average=(True, bools),
     weighted=(True, bools),
+    n=(3, sizes(1)),
+    lam=(0.9, PROB_DOM),
+    replacing=(False, bools),
 )
 
 
@@ -675,6 +678,50 @@ TABULAR_CALLS = [
         ),
     ),
     Target(
+        "modified_policy_iteration",
+        ft.modified_policy_iteration,
+        (
+            P("mdp", LAKE, never),
+            P("gamma", 0.9, lambda v: None if reals(0.0, 1.0)(v) else False),
+            K("k", 5, lambda v: None if ints(0)(v) else False),
+            K("epsilon", 1e-6, lambda v: None if reals(0.0, low_open=True)(v) else False),
+            K("max_iter", 100, MAX_ITER),
+        ),
+        notes="gamma = 1 and the k / epsilon ranges are refused or accepted by the solver",
+    ),
+    Target(
+        "backward_induction",
+        ft.backward_induction,
+        (
+            P("mdp", LAKE, never),
+            P("horizon", 3, lambda v: None if ints(0)(v) else False),
+            K("gamma", 1.0, lambda v: None if reals(0.0, 1.0)(v) else False),
+        ),
+    ),
+    Target(
+        "predict",
+        ft.predict,
+        (
+            P("mdp", LAKE, never),
+            P("policy", POLICY, lambda v: None),
+            P(
+                "method",
+                "td",
+                lambda v: isinstance(v, str) and v in ft.predict.__globals__["METHODS"],
+            ),
+            K("runs", 2, SIZE),
+            K("episodes", 2, SIZE),
+            K("alpha", 0.1, lambda v: None),
+            K("gamma", 0.9, lambda v: None if reals(0.0, 1.0)(v) else False),
+            K("n", 1, lambda v: None if ints(1)(v) else False),
+            K("lam", 0.9, lambda v: None if reals(0.0, 1.0)(v) else False),
+            K("seed", 0, SEED),
+            K("max_episode_steps", None, STEPS_LIMIT),
+            K("initial_value", 0.0, lambda v: None),
+        ),
+        notes="alpha also takes 'average' for the Monte Carlo methods",
+    ),
+    Target(
         "evaluate",
         ft.evaluate,
         (
@@ -816,6 +863,23 @@ CONTROL = [
             K("policy", "linear", choice("linear", "softmax")),
         ),
         notes="elite_frac * population < 1 is rounded up to one elite",
+    ),
+    Target(
+        "tile_sarsa",
+        fc.tile_sarsa,
+        (
+            P("task", "MountainCar-v0", lambda v: None if isinstance(v, str) else False),
+            K("runs", 1, SIZE),
+            K("episodes", 1, SIZE),
+            K("alpha", 0.5, lambda v: None if reals(0.0, low_open=True)(v) else False),
+            K("epsilon", 0.0, lambda v: None if PROB_DOM(v) else False),
+            K("gamma", 1.0, lambda v: None if PROB_DOM(v) else False),
+            K("tilings", 8, lambda v: None if ints(1)(v) else False),
+            K("tiles", 8, lambda v: None if ints(1)(v) else False),
+            K("seed", 0, SEED),
+            K("max_episode_steps", 300, lambda v: None if v is None or ints(1)(v) else False),
+            K("record_runs", False, bools),
+        ),
     ),
     Target(
         "control.evaluate_linear",

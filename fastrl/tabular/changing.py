@@ -150,8 +150,16 @@ def changing_gridworld(
     :func:`~fastrl.tabular.gridworld.gridworld` is otherwise a self-loop it
     would never leave). ``kwargs`` (rewards, ``slip``) go to both maps.
     """
-    first = gridworld(before, name=name + "-before", max_episode_steps=max_episode_steps, **kwargs)
-    second = gridworld(after, name=name + "-after", max_episode_steps=max_episode_steps, **kwargs)
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {name!r}")
+    maps = []
+    for label, desc in (("before", before), ("after", after)):
+        try:
+            maps.append(gridworld(desc, name=f"{name}-{label}",
+                                  max_episode_steps=max_episode_steps, **kwargs))  # fmt: skip
+        except (TypeError, ValueError) as exc:  # gridworld names its own argument, desc
+            raise type(exc)(f"{label}: {exc}") from None
+    first, second = maps
     if first.desc is None or second.desc is None or len(first.desc) != len(second.desc):
         raise ValueError("before and after must be maps of the same size")
     cells_b, cells_a = "".join(first.desc), "".join(second.desc)

@@ -33,7 +33,7 @@ import numpy as np
 from fastrl.tabular import _plan_kernels as _k
 from fastrl.tabular import _sparse_eval as _sparse
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
-from fastrl.validation import check_int, check_memory, check_real
+from fastrl.validation import MAX_SIZE, check_int, check_memory, check_real
 
 __all__ = ["PlanningResult", "value_iteration", "policy_evaluation", "policy_iteration"]
 
@@ -235,7 +235,7 @@ def value_iteration(
     _check_mdp(mdp)
     gamma = check_real("gamma", gamma, low=0.0, high=1.0)
     tol = check_real("tol", tol, low=0.0, low_open=True)
-    max_iter = check_int("max_iter", max_iter, low=1)
+    max_iter = check_int("max_iter", max_iter, low=1, high=MAX_SIZE)
     if epsilon is not None:
         tol = epsilon_threshold(epsilon, gamma)
     arrays = batched_arrays(mdp)
@@ -336,7 +336,7 @@ def policy_iteration(
     """
     _check_mdp(mdp)
     gamma = check_real("gamma", gamma, low=0.0, high=1.0)
-    max_iter = check_int("max_iter", max_iter, low=1)
+    max_iter = check_int("max_iter", max_iter, low=1, high=MAX_SIZE)
     arrays = batched_arrays(mdp)
     N, S, A = arrays[0].shape[:3]
     values, q, policy = _outputs(N, S, A)

@@ -41,7 +41,7 @@ from fastrl.tabular.planning import (
     _warn,
     epsilon_threshold,
 )
-from fastrl.validation import check_int, check_memory, check_real, check_size
+from fastrl.validation import MAX_SIZE, check_int, check_memory, check_real, check_size
 
 __all__ = ["FiniteHorizonResult", "modified_policy_iteration", "backward_induction"]
 
@@ -87,7 +87,7 @@ def modified_policy_iteration(
     gamma = check_real("gamma", gamma, low=0.0, high=1.0)
     k = check_int("k", k, low=0, high=2**31)
     thr = epsilon_threshold(epsilon, gamma)
-    max_iter = check_int("max_iter", max_iter, low=1)
+    max_iter = check_int("max_iter", max_iter, low=1, high=MAX_SIZE)
     arrays = batched_arrays(mdp)
     N, S, A = arrays[0].shape[:3]
     values, q, policy = _outputs(N, S, A)

@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from fastrl.tabular.mdp import TabularMDP
-from fastrl.validation import check_int, check_memory, check_real, check_size
+from fastrl.validation import MAX_MAGNITUDE, check_int, check_memory, check_real, check_size
 
 __all__ = ["gamblers_problem", "jacks_car_rental", "maximization_bias"]
 
@@ -162,12 +162,16 @@ def jacks_car_rental(
     max_move = check_int("max_move", max_move, low=0, high=max_cars)
     rates = []
     for label, pair in (("request_rates", request_rates), ("return_rates", return_rates)):
-        if isinstance(pair, str) or not hasattr(pair, "__len__") or len(pair) != 2:
+        try:
+            ok = not isinstance(pair, str) and np.ndim(pair) == 1 and len(pair) == 2
+        except ValueError:  # ragged
+            ok = False
+        if not ok:
             raise TypeError(f"{label} must be a pair of Poisson means, got {pair!r}")
         rates.append([check_real(f"{label}[{j}]", x, low=0.0, low_open=True, high=1e3)
                       for j, x in enumerate(pair)])  # fmt: skip
-    rent_reward = check_real("rent_reward", rent_reward)
-    move_cost = check_real("move_cost", move_cost)
+    rent_reward = check_real("rent_reward", rent_reward, low=-MAX_MAGNITUDE, high=MAX_MAGNITUDE)
+    move_cost = check_real("move_cost", move_cost, low=-MAX_MAGNITUDE, high=MAX_MAGNITUDE)
     size = max_cars + 1
     S, A, K = size * size, 2 * max_move + 1, size * size
     check_memory({"max_cars": 25 * S * A * K})
@@ -246,7 +250,7 @@ def maximization_bias(
             f"n_actions_b must be even (A's actions split evenly into left and right), got {n}"
         )
     mean = check_real("mean", mean)
-    std = check_real("std", std, low=0.0)
+    std = check_real("std", std, low=0.0, high=MAX_MAGNITUDE)
     K = check_size("reward_points", reward_points, low=1, high=100)
     check_memory({"n_actions_b": 25 * 3 * n * K})
     x, w = np.polynomial.hermite_e.hermegauss(K)

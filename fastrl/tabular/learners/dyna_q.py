@@ -11,7 +11,7 @@ from fastrl._jit import ijit
 from fastrl.rng import counter, mix64, randint, random_u64
 from fastrl.tabular.learners._base import FIRST_AGENT_SLOT, Hooks, Table, TabularAgent
 from fastrl.tabular.learners.q_learning import act_on_q, q_learning_update
-from fastrl.validation import check_int
+from fastrl.validation import MAX_SIZE, check_int
 
 __all__ = ["DynaQ", "SLOT_PLAN", "plan_key", "remember"]
 
@@ -104,6 +104,5 @@ class DynaQ(TabularAgent):
 
     def __post_init__(self):
         super().__post_init__()
-        object.__setattr__(
-            self, "planning_steps", check_int("planning_steps", self.planning_steps, low=0)
-        )
+        steps = check_int("planning_steps", self.planning_steps, low=0, high=MAX_SIZE)
+        object.__setattr__(self, "planning_steps", steps)

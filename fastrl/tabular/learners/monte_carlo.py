@@ -271,7 +271,10 @@ def exploring_starts(mdp: TabularMDP, states=None) -> TabularMDP:
         stays = (mdp.next_state == np.arange(S)[:, None, None]) | (mdp.prob == 0.0)
         mask = ~stays.all(axis=(1, 2))
     else:
-        arr = np.asarray(states)
+        try:
+            arr = np.asarray(states)
+        except ValueError:  # ragged
+            raise ValueError(f"states must be a bool mask ({S},) or a 1-D int array") from None
         if arr.dtype == bool and arr.shape == (S,):
             mask = arr
         elif arr.dtype.kind in "iu" and arr.ndim == 1:

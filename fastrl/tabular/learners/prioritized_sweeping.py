@@ -11,7 +11,7 @@ from fastrl.tabular.learners._base import Hooks, Table, TabularAgent
 from fastrl.tabular.learners._pqueue import pq_pop, pq_push
 from fastrl.tabular.learners.dyna_q import remember
 from fastrl.tabular.learners.q_learning import act_on_q, q_learning_update, q_target
-from fastrl.validation import check_int, check_real
+from fastrl.validation import MAX_SIZE, check_int, check_real
 
 __all__ = ["PrioritizedSweeping"]
 
@@ -129,5 +129,6 @@ class PrioritizedSweeping(TabularAgent):
     def __post_init__(self):
         super().__post_init__()
         put = object.__setattr__
-        put(self, "planning_steps", check_int("planning_steps", self.planning_steps, low=0))
+        steps = check_int("planning_steps", self.planning_steps, low=0, high=MAX_SIZE)
+        put(self, "planning_steps", steps)
         put(self, "theta", check_real("theta", self.theta, low=0.0))
