@@ -32,6 +32,8 @@ EXAMPLES = {
     "td_control": ([], "td_control.png"),
     "gymnasium_backend": ([], "gymnasium_backend.png"),
     "cartpole_policy_search": ([], "cartpole_policy_search.png"),
+    "sutton_barto_tabular": ([], "sutton_barto_tabular.png"),
+    "mountain_car_tile_coding": ([], "mountain_car_tile_coding.png"),
 }
 
 

@@ -126,6 +126,18 @@ CASES = {
             r"saved .*cartpole_winner\.gif \(\d+ frames",
         ],
     ),
+    "sutton_barto_tabular": (
+        "--runs 4 --bias-runs 64 --bias-episodes 10 --games 2000 --walk-episodes 10 "
+        "--maze-steps 60",
+        ["sutton_barto_tabular.png"],
+        [
+            r"policy iteration: \d+ steps, V\(0,0\) = 421\.4, V\(20,20\) = 637\.0",
+            r"V\(25\), V\(50\), V\(75\) = 0\.160, 0\.400, 0\.640",
+            rf"^figure 12\.8 \(8 lambdas x 10 alphas x 4 runs\): {NUM} s$",
+            rf"^  8\.5 shortcut maze Dyna-Q\+: cumulative reward {NUM} ± {NUM} after 120 steps$",
+            rf"^Total: {NUM} s",
+        ],
+    ),
     "mountain_car_tile_coding": (
         "--runs 4 --episodes 3",
         ["mountain_car_tile_coding.png"],
