@@ -39,8 +39,14 @@ def _problem(name: str):
     }[name]()
 
 
-def compile_task(kind: str, name: str) -> list[str]:
-    """Compile the kernels of one task (see :func:`tasks`); returns what was called."""
+def compile_task(
+    kind: str, name: str, explorations: tuple[str, ...] = ("epsilon_greedy", "softmax")
+) -> list[str]:
+    """Compile the kernels of one task (see :func:`tasks`); returns what was called.
+
+    ``explorations`` are the exploration rules a ``"train"`` task compiles its
+    learner's driver for (one driver each).
+    """
     done = []
     if kind == "bandit":
         from fastrl.bandits import simulate
@@ -59,7 +65,7 @@ def compile_task(kind: str, name: str) -> list[str]:
         from fastrl.tabular import frozen_lake, train
         from fastrl.tabular.learners import LEARNERS
 
-        for exploration in ("epsilon_greedy", "softmax"):
+        for exploration in explorations:
             train(frozen_lake(), LEARNERS[name](exploration=exploration), runs=2, episodes=2)
             done.append(f"train: {LEARNERS[name].__name__}, {exploration}")
     elif kind == "planning":
