@@ -128,10 +128,13 @@ def qlearning_handwritten(scale: float = 1.0):
 
 
 def mc_blackjack_fastrl(scale: float = 1.0):
-    """Blackjack, first-visit MC control epsilon 0.1, 64 runs x 300,000 episodes (episodes)."""
+    """Blackjack, first-visit MC control epsilon 0.1, 1024 runs x 20,000 episodes (episodes).
+
+    At least one block of 64 runs per thread: 64 runs (one block) ran on one core.
+    """
     from fastrl.tabular import MCControl, blackjack, train
 
-    runs, episodes = 64, max(int(300_000 * scale), 1000)
+    runs, episodes = 1024, max(int(20_000 * scale), 100)
     mdp, agent = blackjack(), MCControl(gamma=1.0, epsilon=0.1)
     return runs * episodes, lambda: train(mdp, agent, runs=runs, episodes=episodes)
 
@@ -590,7 +593,7 @@ GROUPS += _catalogue_groups(Group)
 GROUPS.append(
     Group(
         "learn-mc",
-        "Blackjack first-visit MC control, eps 0.1, 64 runs x 300,000 episodes, statistics in",
+        "Blackjack first-visit MC control, eps 0.1, 1024 runs x 20,000 episodes, statistics in",
         mc_blackjack_fastrl,
         mc_blackjack_gymnasium,
         "Gymnasium Blackjack-v1 MC control from Python",
