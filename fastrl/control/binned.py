@@ -13,7 +13,6 @@ this is an approximation, and the curves show how far it gets.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 
@@ -21,19 +20,11 @@ import numpy as np
 from numba.core.errors import NumbaError
 
 from fastrl._chunks import chunk_runs
-from fastrl._plugin import driver_module
 from fastrl.control import _binned_driver as K
 from fastrl.control.cartpole import CartPole
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
-from fastrl.tabular._learn_plan import (
-    _HOOK_GLOBALS,
-    LearnerPlan,
-    _check_tables,
-    _generate,
-    _hooks,
-    _numeric_fields,
-)
+from fastrl.tabular._learn_plan import _plan
 from fastrl.tabular.learners import TabularAgent
 from fastrl.tabular.learners._base import exploration_settings, explore_kind
 from fastrl.validation import check_array, check_memory, check_size
@@ -47,22 +38,6 @@ DEFAULT_BINS = (1, 1, 6, 12)
 DEFAULT_HIGH = (2.4, 3.0, 12 * 2 * math.pi / 360, math.radians(50))
 DEFAULT_LOW = tuple(-v for v in DEFAULT_HIGH)
 _TEMPLATE = "fastrl.control._binned_driver"
-
-
-@functools.cache
-def _plan(cls, explore: int) -> LearnerPlan:
-    # fastrl.tabular._learn_plan._plan with this module's template: the same checks of
-    # the declaration, the same generated records and inlined hooks.
-    tables = _check_tables(cls, "tables", cls.tables)
-    scratch = _check_tables(cls, "scratch", cls.scratch)
-    hooks = _hooks(cls)
-    if cls.hooks.finish is None and "q" not in dict(tables):
-        raise TypeError(f"{cls.__qualname__} declares no table 'q' and no hooks.finish writing Q")
-    fields = _numeric_fields(cls)
-    bindings = {_HOOK_GLOBALS[h]: fn for h, fn in hooks.items()}
-    bindings["EXPLORE"] = int(explore)
-    module = driver_module(_TEMPLATE, bindings, source=_generate(cls, tables, scratch, fields))
-    return LearnerPlan(cls, explore, module, fields, tables, scratch, hooks)
 
 
 def _task(task) -> CartPole:
@@ -217,7 +192,7 @@ def train_binned(
     seed = check_seed(seed)
     num_states = int(np.prod(binning[:, 2]))
     check_memory({"runs": 8 * runs * num_states * K.NUM_ACTIONS})
-    plan = _plan(type(agent), explore_kind(agent))
+    plan = _plan(type(agent), explore_kind(agent), _TEMPLATE)
     p = plan.params(agent)
     dims = plan.dims(agent, num_states, K.NUM_ACTIONS, max_steps)
     roots = stream_roots(seed)

@@ -312,7 +312,12 @@ class LearnerPlan:
 
 
 @functools.cache
-def _plan(cls, explore: int) -> LearnerPlan:
+def _plan(cls, explore: int, template: str = _TEMPLATE) -> LearnerPlan:
+    """The driver ``template`` (a module name) specialised to ``cls`` and rule ``explore``.
+
+    ``fastrl.control.binned`` passes its CartPole driver: the same checks of the
+    declaration, the same generated records and inlined hooks.
+    """
     tables = _check_tables(cls, "tables", cls.tables)
     scratch = _check_tables(cls, "scratch", cls.scratch)
     hooks = _hooks(cls)
@@ -321,7 +326,7 @@ def _plan(cls, explore: int) -> LearnerPlan:
     fields = _numeric_fields(cls)
     bindings = {_HOOK_GLOBALS[h]: fn for h, fn in hooks.items()}
     bindings["EXPLORE"] = int(explore)
-    module = driver_module(_TEMPLATE, bindings, source=_generate(cls, tables, scratch, fields))
+    module = driver_module(template, bindings, source=_generate(cls, tables, scratch, fields))
     return LearnerPlan(cls, explore, module, fields, tables, scratch, hooks)
 
 
