@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_param", "num_rows", "set_params", "param_table"]
+__all__ = ["check_param", "num_rows", "set_params", "param_table", "single_task"]
 
 
 def check_param(name, value, low=None, low_open=False):
@@ -63,3 +63,21 @@ def param_table(config, fields, width: int) -> np.ndarray:
     for name, col, _, _ in fields:
         p[:, col] = np.broadcast_to(getattr(config, name), config._num_rows)
     return p
+
+
+def single_task(task, cls, env_id: str, purpose: str = ""):
+    """``task`` as one set of ``cls`` parameters: ``env_id`` (the defaults) or a ``cls``.
+
+    The check of every function that runs one task (search, tile coding, binned
+    learning); ``purpose`` ends the message about several parameter sets.
+    """
+    name = cls.__name__
+    if isinstance(task, str):
+        if task != env_id:
+            raise ValueError(f"task must be {env_id!r} or a {name}, got {task!r}")
+        return cls()
+    if not isinstance(task, cls):
+        raise TypeError(f"task must be {env_id!r} or a {name}, got {task!r}")
+    if task.num_rows != 1:
+        raise ValueError(f"task must have one set of parameters{purpose}, got {task.num_rows}")
+    return task

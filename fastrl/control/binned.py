@@ -21,6 +21,7 @@ from numba.core.errors import NumbaError
 
 from fastrl._chunks import chunk_runs
 from fastrl.control import _binned_driver as K
+from fastrl.control._params import single_task
 from fastrl.control.cartpole import CartPole
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
@@ -41,15 +42,7 @@ _TEMPLATE = "fastrl.control._binned_driver"
 
 
 def _task(task) -> CartPole:
-    if isinstance(task, str):
-        if task != "CartPole-v1":
-            raise ValueError(f"task must be 'CartPole-v1' or a CartPole, got {task!r}")
-        return CartPole()
-    if not isinstance(task, CartPole):
-        raise TypeError(f"task must be 'CartPole-v1' or a CartPole, got {task!r}")
-    if task.num_rows != 1:
-        raise ValueError(f"task must have one set of parameters, got {task.num_rows}")
-    return task
+    return single_task(task, CartPole, "CartPole-v1")
 
 
 def _binning(bins, low, high) -> np.ndarray:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastrl.control._kernels import DRAW_NORMAL, DRAW_UNIFORM, _draw_candidates, evaluate_kernel
+from fastrl.control._params import single_task
 from fastrl.control.cartpole import CartPole
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, STREAM_EXTRA, check_seed, stream_roots
 from fastrl.validation import check_array, check_memory, check_real, check_size
@@ -22,15 +23,7 @@ _RESET_LOW, _RESET_HIGH = -0.05, 0.05
 
 
 def _task(task) -> CartPole:
-    if isinstance(task, str):
-        if task != "CartPole-v1":
-            raise ValueError(f"task must be 'CartPole-v1' or a CartPole, got {task!r}")
-        return CartPole()
-    if not isinstance(task, CartPole):
-        raise TypeError(f"task must be 'CartPole-v1' or a CartPole, got {task!r}")
-    if task.num_rows != 1:
-        raise ValueError(f"task must have one set of parameters for a search, got {task.num_rows}")
-    return task
+    return single_task(task, CartPole, "CartPole-v1", " for a search")
 
 
 #: the policy families of :func:`search` and :func:`evaluate_linear`

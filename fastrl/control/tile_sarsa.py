@@ -17,6 +17,7 @@ import numpy as np
 
 from fastrl._chunks import chunk_runs
 from fastrl.control import _tile_kernels as K
+from fastrl.control._params import single_task
 from fastrl.control.mountain_car import MountainCar
 from fastrl.control.tiles import TileCoder
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
@@ -31,15 +32,7 @@ BOOK_MAX_STEPS = 10_000
 
 
 def _task(task) -> MountainCar:
-    if isinstance(task, str):
-        if task != "MountainCar-v0":
-            raise ValueError(f"task must be 'MountainCar-v0' or a MountainCar, got {task!r}")
-        return MountainCar()
-    if not isinstance(task, MountainCar):
-        raise TypeError(f"task must be 'MountainCar-v0' or a MountainCar, got {task!r}")
-    if task.num_rows != 1:
-        raise ValueError(f"task must have one set of parameters, got {task.num_rows}")
-    return task
+    return single_task(task, MountainCar, "MountainCar-v0")
 
 
 def mountain_car_coder(task="MountainCar-v0", tilings: int = 8, tiles: int = 8) -> TileCoder:
