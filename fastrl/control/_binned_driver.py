@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 from fastrl._borrow import borrow
-from fastrl._jit import jit, pjit, prange
+from fastrl._jit import jit
 from fastrl.control._dynamics import cartpole_reset, cartpole_step
 from fastrl.rng import run_key
 from fastrl.schedules import schedule_value
@@ -66,33 +66,20 @@ def bin_index(binning, x, x_dot, theta, theta_dot):
     return s
 
 
-@pjit
-def train_blocks(
-    p, x, dims, params, binning, max_steps, num_episodes, env_root, agent_root, run_start,
-    num_runs, out_q, block_n, block_steps, block_mean, block_m2, block_bad,
-):  # fmt: skip
-    """Train runs ``run_start .. run_start + num_runs`` (``run_start`` a multiple of BLOCK).
-
-    ``out_q[runs, S, A]`` receives the final Q tables at global rows;
-    ``block_n``/``block_steps[B]`` the runs and env steps of each block,
-    ``block_mean``/``block_m2[NUM_METRICS, B, E]`` its episode curves;
-    ``block_bad[B, 2]`` stays -1 unless a hook returned an action out of range.
-    """
-    num_blocks = (num_runs + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        train_block(
-            np.int64(b), p, x, dims, params, binning, max_steps, num_episodes, env_root,
-            agent_root, run_start, num_runs, out_q, block_n, block_steps, block_mean, block_m2,
-            block_bad,
-        )  # fmt: skip
-
-
 @jit
 def train_block(
     b, p, x, dims, params, binning, max_steps, num_episodes, env_root, agent_root, run_start,
     num_runs, out_q, block_n, block_steps, block_mean, block_m2, block_bad,
 ):  # fmt: skip
-    """Block ``b`` of :func:`train_blocks`, one run after another (see the module docstring)."""
+    """Train runs ``run_start + b * BLOCK`` on (at most BLOCK of ``num_runs``), one after another.
+
+    Called from Python once per block (:func:`fastrl._threads.run_each_block`),
+    as the tabular learning driver is. ``out_q[runs, S, A]`` receives the final Q
+    tables at global rows; ``block_n``/``block_steps[B]`` the runs and env steps
+    of each block, ``block_mean``/``block_m2[NUM_METRICS, B, E]`` its episode
+    curves; ``block_bad[B, 2]`` stays -1 unless a hook returned an action out of
+    range. See the module docstring.
+    """
     num_states = out_q.shape[1]
     lo = b * BLOCK
     hi = min(lo + BLOCK, num_runs)

@@ -1,6 +1,6 @@
 """The fused kernel of :func:`fastrl.control.tile_sarsa`: Mountain Car, tile coding and Sarsa.
 
-Runs are processed in fixed blocks of :data:`BLOCK` (the outer ``prange``);
+Runs are processed in fixed blocks of :data:`BLOCK` (one call from Python per block);
 block ``b`` owns its weight vector (one run after another reuses it), writes
 only its own rows of the per-run outputs and its own slice of the per-episode
 statistics, which the public layer merges in block order (K3).
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastrl._jit import jit, pjit, prange
+from fastrl._jit import jit
 from fastrl.control._dynamics import mountain_car_reset, mountain_car_step
 from fastrl.control.tiles import active_tiles_2d
 from fastrl.policies import epsilon_greedy
@@ -41,34 +41,21 @@ def _values(w, feats, tilings, q):
         q[0, a] = v
 
 
-@pjit
-def _tile_sarsa_blocks(
-    params, coder, alpha, epsilon, gamma, max_steps, num_episodes, env_root, agent_root,
-    run_start, num_runs, record, out_lengths, out_w, block_n, block_steps, block_mean, block_m2,
-):  # fmt: skip
-    """Train runs ``run_start .. run_start + num_runs`` (``run_start`` a multiple of BLOCK).
-
-    ``coder`` is the float64 row ``(low0, scale0, low1, scale1, tilings, tiles,
-    d0, d1)``; ``alpha`` the step size per weight (the book's ``alpha / tilings``).
-    ``block_n[B]`` runs and ``block_steps[B]`` env steps of each block;
-    ``block_mean``/``block_m2[NUM_METRICS, B, E]`` the per-block episode statistics.
-    With ``record``, ``out_lengths[runs, E]`` and ``out_w[runs, 3, F]`` (global rows).
-    """
-    num_blocks = (num_runs + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        _tile_sarsa_block(
-            np.int64(b), params, coder, alpha, epsilon, gamma, max_steps, num_episodes, env_root,
-            agent_root, run_start, num_runs, record, out_lengths, out_w, block_n, block_steps,
-            block_mean, block_m2,
-        )  # fmt: skip
-
-
 @jit
 def _tile_sarsa_block(
     b, params, coder, alpha, epsilon, gamma, max_steps, num_episodes, env_root, agent_root,
     run_start, num_runs, record, out_lengths, out_w, block_n, block_steps, block_mean, block_m2,
 ):  # fmt: skip
-    """Block ``b`` of :func:`_tile_sarsa_blocks`: episodic semi-gradient Sarsa (S&B 10.1).
+    """Block ``b`` of runs ``run_start + b * BLOCK`` on: episodic semi-gradient Sarsa (S&B 10.1).
+
+    Called from Python once per block (:func:`fastrl._threads.run_each_block`;
+    a ``prange`` wrapper cost 4.4 s of compile time). ``coder`` is the float64
+    row ``(low0, scale0, low1, scale1, tilings, tiles, d0, d1)``; ``alpha`` the
+    step size per weight (the book's ``alpha / tilings``). ``block_n[B]`` runs
+    and ``block_steps[B]`` env steps of each block;
+    ``block_mean``/``block_m2[NUM_METRICS, B, E]`` the per-block episode
+    statistics. With ``record``, ``out_lengths[runs, E]`` and ``out_w[runs, 3, F]``
+    (global rows).
 
     Per step, with ``q(s, a) = sum_k w[a, x_k(s)]`` over the active tiles:
     take ``A``, observe ``R = -1`` and ``S'``; at the goal ``w += alpha (R -

@@ -20,6 +20,7 @@ import numpy as np
 from numba.core.errors import NumbaError
 
 from fastrl._chunks import chunk_runs
+from fastrl._threads import run_each_block
 from fastrl.control import _binned_driver as K
 from fastrl.control._params import single_task
 from fastrl.control.cartpole import CartPole
@@ -201,11 +202,11 @@ def train_binned(
         block_m2 = np.zeros((K.NUM_METRICS, blocks, episodes))
         block_bad = np.full((blocks, 2), -1, dtype=np.int64)
         try:
-            plan.kernel(
+            run_each_block(plan.kernel, blocks, (
                 p, exploration_settings(agent), dims, params, binning, np.int64(max_steps),
                 np.int64(episodes), roots[STREAM_ENV], roots[STREAM_AGENT], np.int64(start),
                 np.int64(count), q, block_n, block_steps, block_mean, block_m2, block_bad,
-            )  # fmt: skip
+            ))  # fmt: skip
         except NumbaError as exc:
             raise plan.diagnose(exc, p, dims, num_states, K.NUM_ACTIONS) from exc
         bad = np.flatnonzero(block_bad[:, 0] >= 0)

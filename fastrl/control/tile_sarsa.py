@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fastrl._chunks import chunk_runs
+from fastrl._threads import run_each_block
 from fastrl.control import _tile_kernels as K
 from fastrl.control._params import single_task
 from fastrl.control.mountain_car import MountainCar
@@ -217,12 +218,12 @@ def tile_sarsa(
         block_steps = np.zeros(blocks, dtype=np.int64)
         block_mean = np.zeros((K.NUM_METRICS, blocks, episodes))
         block_m2 = np.zeros((K.NUM_METRICS, blocks, episodes))
-        K._tile_sarsa_blocks(
+        run_each_block(K._tile_sarsa_block, blocks, (
             params, row, alpha / coder.tilings, epsilon, gamma, np.int64(max_steps),
             np.int64(episodes), roots[STREAM_ENV], roots[STREAM_AGENT], np.int64(start),
             np.int64(count), record_runs, lengths, weights, block_n, block_steps, block_mean,
             block_m2,
-        )  # fmt: skip
+        ))  # fmt: skip
         acc.add_blocks(block_n, block_mean, block_m2)
         total += int(block_steps.sum())
     mean, se = acc.mean(), acc.sem()

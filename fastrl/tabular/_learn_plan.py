@@ -28,6 +28,7 @@ import numpy as np
 from numba.core.dispatcher import Dispatcher
 from numba.core.errors import NumbaError
 
+from fastrl import _threads
 from fastrl._jit import ijit
 from fastrl._plugin import driver_module
 from fastrl.tabular.learners import explore
@@ -226,7 +227,7 @@ class LearnerPlan:
 
     @property
     def kernel(self):
-        return self.module.train_blocks
+        return self.module.train_block
 
     @property
     def label(self) -> str:
@@ -355,13 +356,13 @@ def run_blocks(plan, agent, arrays, max_steps, episodes, roots, run_start, chunk
     block_m2 = np.zeros((num_metrics, blocks, episodes))
     block_bad = np.full((blocks, 2), -1, dtype=np.int64)
     try:
-        plan.kernel(
+        _threads.run_each_block(plan.kernel, blocks, (
             p, exploration_settings(agent), dims, next_state, prob, reward, terminated, initial,
             np.int64(switch_at), np.int64(max_steps), np.int64(episodes), roots[stream_env],
             roots[stream_agent], np.int64(run_start), np.int64(chunk_runs), record_runs,
             np.int64(tail),
             q, summary, returns, lengths, block_n, block_mean, block_m2, block_bad,
-        )  # fmt: skip
+        ))  # fmt: skip
     except NumbaError as exc:
         raise plan.diagnose(exc, p, dims, num_states, num_actions) from exc
     bad = np.flatnonzero(block_bad[:, 0] >= 0)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fastrl._threads import run_each_block
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
 from fastrl.tabular import _plan_kernels
@@ -248,12 +249,12 @@ def predict(
     block_mean = np.zeros((blocks, episodes))
     block_m2 = np.zeros((blocks, episodes))
     next_state, prob, reward, terminated, initial = batched_arrays(mdp)
-    K.predict_blocks(
+    run_each_block(K.predict_block, blocks, (
         np.int64(code), next_state, prob, reward, terminated, initial, target, act, true_v,
         np.ascontiguousarray(mask), alpha, average, gamma, np.int64(n), lam, initial_value,
         np.int64(max_steps), np.int64(episodes), roots[STREAM_ENV], roots[STREAM_AGENT],
         np.int64(runs), out_v, out_mean, block_n, block_mean, block_m2,
-    )  # fmt: skip
+    ))  # fmt: skip
     acc = Accumulator(1, episodes)
     acc.add_blocks(block_n, block_mean[None], block_m2[None])
     params = {
