@@ -40,12 +40,16 @@ def _problem(name: str):
 
 
 def compile_task(
-    kind: str, name: str, explorations: tuple[str, ...] = ("epsilon_greedy", "softmax")
+    kind: str,
+    name: str,
+    explorations: tuple[str, ...] = ("epsilon_greedy", "softmax"),
+    problems: tuple[str, ...] = PROBLEMS,
 ) -> list[str]:
     """Compile the kernels of one task (see :func:`tasks`); returns what was called.
 
     ``explorations`` are the exploration rules a ``"train"`` task compiles its
-    learner's driver for (one driver each).
+    learner's driver for (one driver each), ``problems`` the problems (of
+    :data:`PROBLEMS`) a ``"bandit"`` task compiles its agent's driver for.
     """
     done = []
     if kind == "bandit":
@@ -53,7 +57,7 @@ def compile_task(
         from fastrl.bandits.agents import AGENTS
 
         agent = AGENTS[name]()
-        for label in PROBLEMS:
+        for label in problems:
             problem = _problem(label)
             try:
                 agent.check_problem(problem)
