@@ -151,8 +151,8 @@ LEARN_GROUPS = [g for g in GROUPS if g.name in NAMES]
 def test_multistep_learner_throughput(benchmark, group, side):
     """Env-steps/s of n-step / trace learners on FrozenLake 4x4, 10,000 runs x 200 episodes.
 
-    The baseline side is the group's plain-Python loop (``learn-nstep``,
-    ``learn-lambda``) or the one-step learner the group's learner generalises.
+    The baseline side is the group's plain-Python loop of the same algorithm
+    (:mod:`fastrl._baselines`, :mod:`fastrl._baselines_backups`).
     Smoke-sized (64 runs) with ``--benchmark-disable``.
     """
     benchmark.group = group.name
