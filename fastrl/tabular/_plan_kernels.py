@@ -1,8 +1,13 @@
 """Planning kernels: value iteration, exact policy evaluation, policy iteration.
 
-Each kernel solves ``N`` independent problems in one parallel call; ``prange``
-runs over fixed-size blocks of problems and problem ``i`` writes only row ``i``
-of the outputs, so results do not depend on the thread count. Problem ``i``
+Each kernel solves ``N`` independent problems in fixed-size blocks of
+:data:`BLOCK`; it is a serial kernel ``kernel(first, stride, ...)`` that
+:func:`fastrl._threads.run_blocks` calls from Python threads, one share each,
+and problem ``i`` writes only row ``i`` of the outputs, so results do not depend
+on the thread count. Not ``prange``: scratch allocated in a parfor body lost
+its MemoryError when the allocation failed on a worker thread (a bogus
+"singular" answer, or a ``SystemError``); a serial kernel raises it, and the
+share's scratch is allocated once. Problem ``i``
 uses MDP ``i`` of a stack, or MDP 0 when only one is given (``N_mdp == 1``).
 
 Per MDP the kernels first fold the sparse model into ``r_sa[s, a]`` (expected
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastrl._jit import jit, pjit, prange
+from fastrl._jit import jit
 
 #: problems per parallel block (fixed: part of the plan, not of the thread count)
 BLOCK = 16
@@ -84,8 +89,10 @@ def _value_iteration_one(next_state, n, r_sa, w, tol, max_iter, v, q):
     return max_iter, False
 
 
-@pjit
+@jit
 def _value_iteration(
+    first,
+    stride,
     next_state,
     prob,
     reward,
@@ -103,9 +110,9 @@ def _value_iteration(
     multi = next_state.shape[0] > 1
     S, A, K = prob.shape[1], prob.shape[2], prob.shape[3]
     num_blocks = (N + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        r_sa = np.empty((S, A))
-        w = np.empty((S, A, K))
+    r_sa = np.empty((S, A))
+    w = np.empty((S, A, K))
+    for b in range(first, num_blocks, stride):
         for i in range(b * BLOCK, min(N, (b + 1) * BLOCK)):
             n = i if multi else 0
             _fold(next_state, prob, reward, terminated, n, gamma, r_sa, w)
@@ -190,37 +197,25 @@ def _evaluate_rows(lo, hi, next_state, prob, reward, terminated, pi, gamma, valu
         _greedy(q[i], policy[i])
 
 
-@pjit
+@jit
 def _policy_evaluation(
-    next_state, prob, reward, terminated, pi, gamma, values, q, policy, singular
+    first, stride, next_state, prob, reward, terminated, pi, gamma, values, q, policy, singular
 ):
     N = values.shape[0]
     S, A, K = prob.shape[1], prob.shape[2], prob.shape[3]
     num_blocks = (N + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        r_sa = np.empty((S, A))
-        w = np.empty((S, A, K))
-        M = np.empty((S, S))
+    r_sa = np.empty((S, A))
+    w = np.empty((S, A, K))
+    M = np.empty((S, S))
+    for b in range(first, num_blocks, stride):
         _evaluate_rows(b * BLOCK, min(N, (b + 1) * BLOCK), next_state, prob, reward, terminated,
                        pi, gamma, values, q, policy, singular, r_sa, w, M)  # fmt: skip
 
 
 @jit
-def _policy_evaluation_serial(
-    next_state, prob, reward, terminated, pi, gamma, values, q, policy, singular
-):
-    """:func:`_policy_evaluation` on one thread, the same bits: a parfor's compile took 3 s
-    of ``train``'s first call, which evaluates few distinct policies."""
-    S, A, K = prob.shape[1], prob.shape[2], prob.shape[3]
-    r_sa = np.empty((S, A))
-    w = np.empty((S, A, K))
-    M = np.empty((S, S))
-    _evaluate_rows(0, values.shape[0], next_state, prob, reward, terminated, pi, gamma, values,
-                   q, policy, singular, r_sa, w, M)  # fmt: skip
-
-
-@pjit
 def _policy_iteration(
+    first,
+    stride,
     next_state,
     prob,
     reward,
@@ -238,11 +233,11 @@ def _policy_iteration(
     multi = next_state.shape[0] > 1
     S, A, K = prob.shape[1], prob.shape[2], prob.shape[3]
     num_blocks = (N + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        r_sa = np.empty((S, A))
-        w = np.empty((S, A, K))
-        M = np.empty((S, S))
-        pi = np.zeros((S, A))
+    r_sa = np.empty((S, A))
+    w = np.empty((S, A, K))
+    M = np.empty((S, S))
+    pi = np.zeros((S, A))
+    for b in range(first, num_blocks, stride):
         for i in range(b * BLOCK, min(N, (b + 1) * BLOCK)):
             n = i if multi else 0
             _fold(next_state, prob, reward, terminated, n, gamma, r_sa, w)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastrl._jit import jit, pjit, prange
+from fastrl._jit import jit
 from fastrl.tabular._plan_kernels import BLOCK, _backup, _fold, _greedy
 
 
@@ -75,16 +75,17 @@ def _mpi_one(next_state, n, r_sa, w, sweeps, thr, max_iter, v, pol):
     return max_iter, False
 
 
-@pjit
-def _modified_policy_iteration(next_state, prob, reward, terminated, gamma, sweeps, thr,
-                               max_iter, values, q, policy, iterations, converged):  # fmt: skip
+@jit
+def _modified_policy_iteration(first, stride, next_state, prob, reward, terminated, gamma,
+                               sweeps, thr, max_iter, values, q, policy, iterations,
+                               converged):  # fmt: skip
     N = values.shape[0]
     multi = next_state.shape[0] > 1
     S, A, K = prob.shape[1], prob.shape[2], prob.shape[3]
     num_blocks = (N + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        r_sa = np.empty((S, A))
-        w = np.empty((S, A, K))
+    r_sa = np.empty((S, A))
+    w = np.empty((S, A, K))
+    for b in range(first, num_blocks, stride):
         for i in range(b * BLOCK, min(N, (b + 1) * BLOCK)):
             n = i if multi else 0
             _fold(next_state, prob, reward, terminated, n, gamma, r_sa, w)
@@ -95,16 +96,18 @@ def _modified_policy_iteration(next_state, prob, reward, terminated, gamma, swee
             _greedy(q[i], policy[i])
 
 
-@pjit
-def _backward_induction(next_state, prob, reward, terminated, gamma, values, q, policy):
+@jit
+def _backward_induction(
+    first, stride, next_state, prob, reward, terminated, gamma, values, q, policy
+):
     """``values (N, H+1, S)``, ``q (N, H, S, A)``, ``policy (N, H, S)``; ``V_H = 0``."""
     N, H = values.shape[0], q.shape[1]
     multi = next_state.shape[0] > 1
     S, A, K = prob.shape[1], prob.shape[2], prob.shape[3]
     num_blocks = (N + BLOCK - 1) // BLOCK
-    for b in prange(num_blocks):
-        r_sa = np.empty((S, A))
-        w = np.empty((S, A, K))
+    r_sa = np.empty((S, A))
+    w = np.empty((S, A, K))
+    for b in range(first, num_blocks, stride):
         for i in range(b * BLOCK, min(N, (b + 1) * BLOCK)):
             n = i if multi else 0
             _fold(next_state, prob, reward, terminated, n, gamma, r_sa, w)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fastrl._threads import run_blocks
 from fastrl.tabular import _plan_kernels as _k
 from fastrl.tabular import _sparse_eval as _sparse
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
@@ -80,8 +81,13 @@ class PlanningResult:
         )
 
 
+def _blocks(N: int) -> int:
+    """The kernels' block count for ``N`` problems."""
+    return -(-N // _k.BLOCK)
+
+
 def _check_dense(S: int, N: int) -> None:
-    """Exact evaluation solves a dense ``S x S`` system per parallel block: refuse, naming
+    """Exact evaluation solves a dense ``S x S`` system per thread's share: refuse, naming
     the state count, when those cannot fit (numba would raise a bare ``SystemError``)."""
     import numba
 
@@ -243,7 +249,9 @@ def value_iteration(
     values, q, policy = _outputs(N, S, A)
     iterations = np.empty(N, dtype=np.int64)
     converged = np.empty(N, dtype=np.bool_)
-    _k._value_iteration(*arrays[:4], gamma, tol, max_iter, values, q, policy, iterations, converged)
+    run_blocks(_k._value_iteration, _blocks(N), (
+        *arrays[:4], gamma, tol, max_iter, values, q, policy, iterations, converged,
+    ))  # fmt: skip
     seen = _overflow("value_iteration", values, q, converged)
     _warn("value_iteration", seen, f"max_iter={max_iter}, tol={tol}")
     return _result(values, q, policy, iterations, converged, isinstance(mdp, TabularMDP))
@@ -289,12 +297,11 @@ def policy_evaluation(mdp: TabularMDP | MDPStack, policy, gamma: float) -> Plann
         ``values = V^pi``, ``q = Q^pi``, ``policy`` greedy w.r.t. ``Q^pi`` (one
         improvement step), ``iterations = 1``, ``converged = True``.
     """
-    return _policy_evaluation(mdp, policy, gamma, _k._policy_evaluation)
+    return _policy_evaluation(mdp, policy, gamma)
 
 
-def _policy_evaluation(mdp, policy, gamma, kernel) -> PlanningResult:
-    """:func:`policy_evaluation` with the kernel given (``fastrl.tabular.train`` takes the
-    serial one, which compiles faster)."""
+def _policy_evaluation(mdp, policy, gamma) -> PlanningResult:
+    """:func:`policy_evaluation` (``train`` and ``predict`` value their policies with it)."""
     _check_mdp(mdp)
     gamma = check_real("gamma", gamma, low=0.0, high=1.0)
     arrays = batched_arrays(mdp)
@@ -309,8 +316,10 @@ def _policy_evaluation(mdp, policy, gamma, kernel) -> PlanningResult:
     if _sparse.use_sparse(S, gamma):
         _sparse.evaluate_batch(arrays, probs, gamma, values, q, greedy)
     else:
-        _check_dense(S, 1 if kernel is _k._policy_evaluation_serial else N)
-        kernel(*arrays[:4], probs, gamma, values, q, greedy, singular)
+        _check_dense(S, N)
+        run_blocks(_k._policy_evaluation, _blocks(N), (
+            *arrays[:4], probs, gamma, values, q, greedy, singular,
+        ))  # fmt: skip
     _raise_singular(singular, gamma)
     ones = np.ones(N, dtype=np.int64)
     converged = ones.astype(bool)
@@ -347,9 +356,9 @@ def policy_iteration(
         _sparse.iterate_policies(arrays, gamma, max_iter, values, q, policy, iterations, converged)
     else:
         _check_dense(S, N)
-        _k._policy_iteration(
-            *arrays[:4], gamma, max_iter, values, q, policy, iterations, converged, singular
-        )
+        run_blocks(_k._policy_iteration, _blocks(N), (
+            *arrays[:4], gamma, max_iter, values, q, policy, iterations, converged, singular,
+        ))  # fmt: skip
     _raise_singular(singular, gamma)
     seen = _overflow("policy_iteration", values, q, converged)
     _warn("policy_iteration", seen, f"max_iter={max_iter}")

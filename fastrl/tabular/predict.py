@@ -18,7 +18,6 @@ import numpy as np
 from fastrl._threads import run_each_block
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
-from fastrl.tabular import _plan_kernels
 from fastrl.tabular import _predict_kernels as K
 from fastrl.tabular.mdp import TabularMDP, batched_arrays
 from fastrl.tabular.planning import _policy_evaluation, as_policy_batch
@@ -238,8 +237,7 @@ def predict(
         act = target
     check_memory({"runs": 8 * runs * (mdp.num_states + 1),
                   "episodes": 16 * episodes * (-(-runs // K.BLOCK) + 1)})  # fmt: skip
-    # the serial kernel: one policy, and train() compiles the same one
-    exact = _policy_evaluation(mdp, target, gamma, _plan_kernels._policy_evaluation_serial)
+    exact = _policy_evaluation(mdp, target, gamma)
     true_v = np.ascontiguousarray(exact.values, dtype=np.float64)
 
     blocks = -(-runs // K.BLOCK)

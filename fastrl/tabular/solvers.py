@@ -30,10 +30,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fastrl._threads import run_blocks
 from fastrl.tabular import _solver_kernels as _k
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
 from fastrl.tabular.planning import (
     PlanningResult,
+    _blocks,
     _check_mdp,
     _outputs,
     _overflow,
@@ -93,9 +95,9 @@ def modified_policy_iteration(
     values, q, policy = _outputs(N, S, A)
     iterations = np.empty(N, dtype=np.int64)
     converged = np.empty(N, dtype=np.bool_)
-    _k._modified_policy_iteration(
-        *arrays[:4], gamma, k, thr, max_iter, values, q, policy, iterations, converged
-    )
+    run_blocks(_k._modified_policy_iteration, _blocks(N), (
+        *arrays[:4], gamma, k, thr, max_iter, values, q, policy, iterations, converged,
+    ))  # fmt: skip
     seen = _overflow("modified_policy_iteration", values, q, converged)
     _warn("modified_policy_iteration", seen, f"max_iter={max_iter}, epsilon={epsilon}")
     return _result(values, q, policy, iterations, converged, isinstance(mdp, TabularMDP))
@@ -173,7 +175,7 @@ def backward_induction(
     values = np.empty((N, H + 1, S))
     q = np.empty((N, H, S, A))
     policy = np.empty((N, H, S), dtype=np.int64)
-    _k._backward_induction(*arrays[:4], gamma, values, q, policy)
+    run_blocks(_k._backward_induction, _blocks(N), (*arrays[:4], gamma, values, q, policy))
     if not (np.isfinite(values).all() and np.isfinite(q).all()):
         warnings.warn(
             "backward_induction: values overflowed to inf or NaN (rewards too large for "

@@ -25,7 +25,6 @@ from fastrl._table import format_table
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
 from fastrl.tabular import _learn_driver as K
-from fastrl.tabular import _plan_kernels
 from fastrl.tabular._learn_plan import plan_for, run_blocks
 from fastrl.tabular.changing import ChangingMDP
 from fastrl.tabular.learners import TabularAgent
@@ -214,8 +213,7 @@ def _greedy_values(mdp, policy: np.ndarray, gamma: float) -> np.ndarray:
         warnings.warn(f"policy_value is NaN: {exc}", RuntimeWarning, stacklevel=3)
         return np.full(policy.shape[0], math.nan)
     if gamma < 1.0:
-        # The serial kernel: few distinct policies, and a first call compiles 3 s less.
-        res = _policy_evaluation(mdp, unique, gamma, _plan_kernels._policy_evaluation_serial)
+        res = _policy_evaluation(mdp, unique, gamma)
         values = np.asarray(res.values).reshape(unique.shape)
         initial = mdp.initial if is_stack else mdp.initial[None]
         per_unique = (values * initial).sum(axis=1)
