@@ -194,9 +194,9 @@ def test_concurrent_threads_and_a_fork_pool_under_the_workqueue_layer():
 
 
 def test_a_parallel_kernel_is_its_dispatcher_behind_a_guard():
-    from fastrl.tabular._plan_kernels import _value_iteration as kernel
+    from fastrl.tabular._rollout_kernels import _evaluate as kernel
 
-    assert isinstance(kernel, ParallelKernel) and kernel.__name__ == "_value_iteration"
+    assert isinstance(kernel, ParallelKernel) and kernel.__name__ == "_evaluate"
     assert kernel.py_func is kernel.dispatcher.py_func and "ParallelKernel" in repr(kernel)
     assert kernel.__doc__ == kernel.py_func.__doc__
 
