@@ -1,8 +1,8 @@
 """The arm families and piecewise-stationary problems: exact runs, reward laws, validation.
 
-Driver compiles are the cost here (REWARD_CODE and PIECEWISE are compile-time
-constants), so every simulation uses one agent, ``EpsilonGreedy`` with a
-constant epsilon: one driver per new family and one piecewise Bernoulli driver.
+Driver compiles are the cost here, so every simulation uses one agent,
+``EpsilonGreedy`` with a constant epsilon (the general driver takes the reward
+kind and piecewise stationarity as arguments: one driver for all of them).
 The reward laws are checked on the shared ``draw_reward`` in one small kernel.
 """
 

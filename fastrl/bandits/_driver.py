@@ -50,15 +50,20 @@ NUM_SCALARS = 1
 NUM_BUFFERS = 1
 buffer_length = None  # (p) -> the length of the agent's buffers (1 if it has none)
 reset_state = None  # (p, st) -> None: the declared initial values
-REWARD_CODE = REWARD_BERNOULLI
 TWO_ARMS = False  # two arms without drift: the arm count is a constant, no drift step
-PIECEWISE = False  # change points: the means jump between segments (else no check per step)
+# The two-arm driver is also specialised to the reward kind and to piecewise
+# stationarity (the tutorial's job). The general driver reads both from its
+# arguments: -1 here means "run time", so one compile serves every problem kind.
+REWARD_CODE = -1  # a reward code of fastrl.bandits.problems, or -1
+PIECEWISE = -1  # 1: change points (the means jump between segments), 0: none, -1: run time
 
 
 @jit
 def simulate_blocks(
     first,
     stride,
+    reward_code,
+    piecewise,
     means_code,
     means_in,
     problem_params,
@@ -105,23 +110,25 @@ def simulate_blocks(
     tables; counting the 0/1 metrics instead of two Welford
     updates, 11% faster. With two arms and no drift the loops over arms unroll
     and the step's values stay in registers: 15-18% faster per step.
-    Piecewise-stationary problems compile their own driver (``PIECEWISE``),
-    so stationary ones pay nothing for the check of the next change point.
+    ``reward_code`` and ``piecewise`` are run-time arguments of the general
+    driver (one compile for all five reward kinds, 4-7 s each on the 2-core
+    machine); the two-arm driver folds them (``REWARD_CODE``, ``PIECEWISE``).
     """
     num_blocks = (num_runs + block_size - 1) // block_size
     for b in range(first, num_blocks, stride):
         simulate_block(
-            b, means_code, means_in, problem_params, drift_std, change_points, p, roots,
-            run_start, num_runs, num_steps, block_size, block_mean, block_m2, run_mean, run_m2,
-            pulls_mean, pulls_m2, final_regret, record, actions_out, rewards_out, bad,
+            b, reward_code, piecewise, means_code, means_in, problem_params, drift_std,
+            change_points, p, roots, run_start, num_runs, num_steps, block_size, block_mean,
+            block_m2, run_mean, run_m2, pulls_mean, pulls_m2, final_regret, record, actions_out,
+            rewards_out, bad,
         )  # fmt: skip
 
 
 @jit
 def simulate_block(
-    b, means_code, means_in, problem_params, drift_std, change_points, p, roots, run_start,
-    num_runs, num_steps, block_size, block_mean, block_m2, run_mean, run_m2, pulls_mean,
-    pulls_m2, final_regret, record, actions_out, rewards_out, bad,
+    b, reward_code, piecewise, means_code, means_in, problem_params, drift_std, change_points, p,
+    roots, run_start, num_runs, num_steps, block_size, block_mean, block_m2, run_mean, run_m2,
+    pulls_mean, pulls_m2, final_regret, record, actions_out, rewards_out, bad,
 ):  # fmt: skip
     """Block ``b`` of :func:`simulate_blocks`: its runs, one after another.
 
@@ -130,6 +137,8 @@ def simulate_block(
     made through its state record).
     """
     k = 2 if TWO_ARMS else means_in.shape[1]
+    code = REWARD_CODE if REWARD_CODE >= 0 else reward_code
+    pw = PIECEWISE == 1 if PIECEWISE >= 0 else piecewise
     loc, scale, spread = problem_params[0], problem_params[1], problem_params[2]
     change_rate = problem_params[3]
     means = np.empty((1, k))
@@ -150,13 +159,13 @@ def simulate_block(
         i = run_start + j
         inv_n = 1.0 / (j - lo + 1)
         # Given means of a piecewise problem are rows per segment, not per run.
-        row = 0 if PIECEWISE or means_in.shape[0] == 1 else i
+        row = 0 if pw or means_in.shape[0] == 1 else i
         problem_key = run_key(roots[STREAM_PROBLEM], i)
         init_means(means_code, means_in, row, loc, scale, problem_key, means, 0)
         seg = 0
         change_at = NEVER
         ckey = change_key(problem_key)
-        if PIECEWISE:
+        if pw:
             change_at = next_change(change_points, change_rate, 0, np.int64(0), ckey)
         for a in range(k):
             pulls[0, a] = 0.0
@@ -168,7 +177,7 @@ def simulate_block(
         regret = 0.0
         total = 0.0
         for t in range(num_steps):
-            if PIECEWISE and t == change_at:
+            if pw and t == change_at:
                 seg += 1
                 segment_means(means_code, means_in, seg, seg, loc, scale, problem_key, means, 0)
                 best = row_max(means, 0)
@@ -179,11 +188,11 @@ def simulate_block(
                     bad[b, 0], bad[b, 1], bad[b, 2] = i, t, a
                 a = 0
             mean = means[0, a]
-            r = draw_reward(REWARD_CODE, mean, spread, env_key, t, a, k)
+            r = draw_reward(code, mean, spread, env_key, t, a, k)
             regret += best - mean
             total += r
             pulls[0, a] += 1.0
-            if REWARD_CODE == REWARD_BERNOULLI:
+            if code == REWARD_BERNOULLI:
                 mean_r[t] += r
             else:
                 welford_add(mean_r, m2_r, t, r, inv_n)
@@ -194,13 +203,13 @@ def simulate_block(
                 rewards_out[i, t] = r
             agent_update(p, st, 0, a, r, agent_key, t)
             if not TWO_ARMS and drift_std > 0.0:
-                drift_means(REWARD_CODE, means, 0, drift_std, drift_key, t)
+                drift_means(code, means, 0, drift_std, drift_key, t)
                 best = row_max(means, 0)
         welford_add(run_mean[0, b], run_m2[0, b], 0, total / num_steps, inv_n)
         final_regret[j] = regret
         for a in range(k):
             welford_add(mean_p, m2_p, a, pulls[0, a], inv_n)
     counts_to_moments(mean_o, m2_o, hi - lo)
-    if REWARD_CODE == REWARD_BERNOULLI:
+    if code == REWARD_BERNOULLI:
         counts_to_moments(mean_r, m2_r, hi - lo)
     keep_alive(tables, scalars, buffers)  # pulls and means are owned here and never borrowed

@@ -74,7 +74,7 @@ def _module(
         "agent_update": update,
         "REWARD_CODE": int(reward_code),
         "TWO_ARMS": bool(two_arms),
-        "PIECEWISE": bool(piecewise),
+        "PIECEWISE": int(piecewise),
     }
     return driver_module(_TEMPLATE, bindings, _state_source(arrays, scalars, buffers, param_names))
 
@@ -93,7 +93,12 @@ def _record_value(agent, name, value):
 
 
 def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool, piecewise=False):
-    """``(module, p)``: the driver module for ``agent`` on ``problem`` and its record."""
+    """``(module, p)``: the driver module for ``agent`` on ``problem`` and its record.
+
+    Only the two-arm driver is specialised to ``reward_code`` and ``piecewise``;
+    the general one takes them as arguments, so one compile per agent serves
+    every problem kind (each driver compiles in 4-7 s on the 2-core machine).
+    """
     name = type(agent).__name__
     agent.check_problem(problem)
     select, update = agent.hooks(problem)
@@ -121,9 +126,12 @@ def compile_agent(agent: Agent, problem, reward_code: int, two_arms: bool, piece
                 f"agent {name}: the initial value of {state!r} names {init!r}, "
                 f"which is not a field of params(): {sorted(values)}"
             )
+    if not two_arms:
+        reward_code, piecewise = -1, -1  # run-time arguments of the general driver
     module = _module(
-        select, update, arrays, scalars, buffers, tuple(values), reward_code, two_arms, piecewise
-    )
+        select, update, arrays, scalars, buffers, tuple(values), reward_code, two_arms,
+        int(piecewise),
+    )  # fmt: skip
     return module, module.Params(**values)
 
 

@@ -321,7 +321,10 @@ def _plan(problem, agent, runs: int, steps: int):
     module, p = compile_agent(
         agent, problem, int(spec.reward_code), bool(two_arms), bool(spec.piecewise)
     )
-    args = (spec.means_code, means_in, spec.params, problem.drift_std, spec.change_points)
+    args = (
+        int(spec.reward_code), bool(spec.piecewise), spec.means_code, means_in, spec.params,
+        problem.drift_std, spec.change_points,
+    )  # fmt: skip
     return module, args, p, agent
 
 
@@ -364,7 +367,7 @@ def _run_chunk(plan, roots, start, count, steps, block_size, record_runs, action
     block_m2 = np.zeros((NUM_METRICS, nb, steps))
     run_mean = np.zeros((1, nb, 1))
     run_m2 = np.zeros((1, nb, 1))
-    k = problem_args[1].shape[1]
+    k = problem_args[3].shape[1]
     pulls_mean = np.zeros((1, nb, k))
     pulls_m2 = np.zeros((1, nb, k))
     final_regret = np.zeros(count)
