@@ -163,50 +163,6 @@ def _frozen_lake_epsilon_greedy(gen, q, s, epsilon):
     return int(gen.choice(np.flatnonzero(row == row.max())))
 
 
-def gymnasium_n_step_sarsa(num_steps: int, n=4, seed=0, alpha=0.1, gamma=0.99, epsilon=0.1):
-    """Tabular n-step SARSA (Sutton & Barto 7.2) on Gymnasium's FrozenLake-v1, the
-    book's pseudocode in Python (circular buffers); returns the env-steps taken
-    (``num_steps``, then to the end of the episode)."""
-    import gymnasium as gym
-
-    env = gym.make("FrozenLake-v1")
-    gen = np.random.default_rng(seed)
-    q = np.zeros((16, 4))
-    m = n + 1
-    states, actions, rewards = [0] * m, [0] * m, [0.0] * m
-
-    def backup(tau, end, bootstrap):
-        g, discount = 0.0, 1.0
-        for j in range(tau + 1, end + 1):
-            g += discount * rewards[j % m]
-            discount *= gamma
-        if bootstrap:
-            g += discount * q[states[end % m], actions[end % m]]
-        s, a = states[tau % m], actions[tau % m]
-        q[s, a] += alpha * (g - q[s, a])
-
-    steps = 0
-    while steps < num_steps:
-        s, _ = env.reset(seed=seed if steps == 0 else None)
-        states[0], actions[0] = s, _frozen_lake_epsilon_greedy(gen, q, s, epsilon)
-        k = 0
-        while True:
-            s_next, r, term, trunc, _ = env.step(actions[k % m])
-            steps += 1
-            k += 1
-            states[k % m], rewards[k % m] = s_next, float(r)
-            if not term:
-                actions[k % m] = _frozen_lake_epsilon_greedy(gen, q, s_next, epsilon)
-            if k >= n:
-                backup(k - n, k, not term)
-            if term or trunc:
-                for tau in range(max(k - n + 1, 0), k):
-                    backup(tau, k, not term)
-                break
-    env.close()
-    return steps
-
-
 def gymnasium_sarsa_lambda(num_steps: int, lam=0.9, seed=0, alpha=0.1, gamma=0.99, epsilon=0.1):
     """Tabular SARSA(lambda) (Sutton & Barto 12.7, accumulating traces) on Gymnasium's
     FrozenLake-v1 in Python, the traces a dense numpy array; returns the env-steps taken."""

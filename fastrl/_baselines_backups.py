@@ -1,4 +1,5 @@
-"""Plain-Python baselines of the longer backups: n-step Expected SARSA, Tree Backup, Q(lambda).
+"""Plain-Python baselines of the longer backups: n-step SARSA and Expected SARSA, Tree Backup,
+Watkins's Q(lambda).
 
 Each is the book's pseudocode stepping Gymnasium's FrozenLake-v1 from Python,
 with the behaviour policy of :func:`fastrl._baselines._frozen_lake_epsilon_greedy`
@@ -61,6 +62,24 @@ def _n_step_loop(num_steps, n, seed, epsilon, backup):
                 break
     env.close()
     return steps
+
+
+def gymnasium_n_step_sarsa(num_steps: int, n=4, seed=0, alpha=0.1, gamma=0.99, epsilon=0.1):
+    """Tabular n-step SARSA (Sutton & Barto 7.2, circular buffers) on FrozenLake-v1."""
+
+    def backup(q, tau, end, term, buf):
+        states, actions, rewards = buf
+        m = n + 1
+        g, discount = 0.0, 1.0
+        for j in range(tau + 1, end + 1):
+            g += discount * rewards[j % m]
+            discount *= gamma
+        if not term:
+            g += discount * q[states[end % m], actions[end % m]]
+        s, a = states[tau % m], actions[tau % m]
+        q[s, a] += alpha * (g - q[s, a])
+
+    return _n_step_loop(num_steps, n, seed, epsilon, backup)
 
 
 def gymnasium_n_step_expected_sarsa(

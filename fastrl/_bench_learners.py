@@ -13,7 +13,7 @@ step is flat, so it takes a few thousand steps only. The issue's targets:
 from __future__ import annotations
 
 from fastrl import _baselines_backups as _bb
-from fastrl._baselines import gymnasium_n_step_sarsa, gymnasium_sarsa_lambda
+from fastrl._baselines import gymnasium_sarsa_lambda
 
 #: the groups of this module
 NAMES = (
@@ -56,7 +56,7 @@ def groups(group_class) -> list:
     job = "FrozenLake 4x4, 10,000 runs x 200 episodes"
     rows = [
         ("learn-nstep", "n-step-sarsa", "n-step SARSA (n = 4)",
-         gymnasium_n_step_sarsa, "n-step SARSA"),
+         _bb.gymnasium_n_step_sarsa, "n-step SARSA"),
         ("learn-nstep-expected", "n-step-expected-sarsa", "n-step Expected SARSA (n = 4)",
          _bb.gymnasium_n_step_expected_sarsa, "n-step Expected SARSA"),
         ("learn-tree-backup", "tree-backup", "n-step Tree Backup (n = 4)",
