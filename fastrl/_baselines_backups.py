@@ -64,8 +64,9 @@ def _n_step_loop(num_steps, n, seed, epsilon, backup):
     return steps
 
 
-def gymnasium_n_step_sarsa(num_steps: int, n=4, seed=0, alpha=0.1, gamma=0.99, epsilon=0.1):
-    """Tabular n-step SARSA (Sutton & Barto 7.2, circular buffers) on FrozenLake-v1."""
+def _sarsa_backup(n, alpha, gamma, tail):
+    """The n-step SARSA backup (7.2) of ``Q(S_tau, A_tau)``; ``tail(q, s, a)`` values the
+    last state-action pair of the window when the episode has not terminated there."""
 
     def backup(q, tau, end, term, buf):
         states, actions, rewards = buf
@@ -75,10 +76,16 @@ def gymnasium_n_step_sarsa(num_steps: int, n=4, seed=0, alpha=0.1, gamma=0.99, e
             g += discount * rewards[j % m]
             discount *= gamma
         if not term:
-            g += discount * q[states[end % m], actions[end % m]]
+            g += discount * tail(q, states[end % m], actions[end % m])
         s, a = states[tau % m], actions[tau % m]
         q[s, a] += alpha * (g - q[s, a])
 
+    return backup
+
+
+def gymnasium_n_step_sarsa(num_steps: int, n=4, seed=0, alpha=0.1, gamma=0.99, epsilon=0.1):
+    """Tabular n-step SARSA (Sutton & Barto 7.2, circular buffers) on FrozenLake-v1."""
+    backup = _sarsa_backup(n, alpha, gamma, lambda q, s, a: q[s, a])
     return _n_step_loop(num_steps, n, seed, epsilon, backup)
 
 
@@ -86,19 +93,7 @@ def gymnasium_n_step_expected_sarsa(
     num_steps: int, n=4, seed=0, alpha=0.1, gamma=0.99, epsilon=0.1
 ) -> int:
     """n-step Expected SARSA (7.2, the expected value of the last state) on FrozenLake-v1."""
-
-    def backup(q, tau, end, term, buf):
-        states, actions, rewards = buf
-        m = n + 1
-        g, discount = 0.0, 1.0
-        for j in range(tau + 1, end + 1):
-            g += discount * rewards[j % m]
-            discount *= gamma
-        if not term:
-            g += discount * _expected_value(q, states[end % m], epsilon)
-        s, a = states[tau % m], actions[tau % m]
-        q[s, a] += alpha * (g - q[s, a])
-
+    backup = _sarsa_backup(n, alpha, gamma, lambda q, s, a: _expected_value(q, s, epsilon))
     return _n_step_loop(num_steps, n, seed, epsilon, backup)
 
 
