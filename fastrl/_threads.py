@@ -41,6 +41,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 import numba
 
+from fastrl._once import compile_once
+
 __all__ = ["ForkError", "ParallelKernel", "run_blocks", "run_each_block"]
 
 _lock = threading.Lock()
@@ -152,12 +154,14 @@ def _wait_all(futures) -> None:
 def run_blocks(kernel, num_blocks: int, args: tuple) -> None:
     """Run ``kernel(first, stride, *args)`` over ``num_blocks`` blocks on numba's thread count.
 
-    The calling thread takes share 0; the call returns only when every share
-    has finished (also on an exception or Ctrl-C), so no kernel is still
-    writing into the caller's arrays afterwards. A worker's exception is
-    raised here.
+    The kernel is compiled first, once across processes
+    (:func:`fastrl._once.compile_once`). The calling thread takes share 0;
+    the call returns only when every share has finished (also on an
+    exception or Ctrl-C), so no kernel is still writing into the caller's
+    arrays afterwards. A worker's exception is raised here.
     """
     threads = max(1, min(numba.get_num_threads(), int(num_blocks)))
+    compile_once(kernel, (0, threads, *args))
     if threads == 1:
         kernel(0, 1, *args)
         return
@@ -189,4 +193,5 @@ def run_each_block(kernel, num_blocks: int, args: tuple) -> None:
     about 15 us, and the driver needs no compiled loop over blocks. On Ctrl-C or
     an error every share stops after the block it is running.
     """
+    compile_once(kernel, (0, *args))
     run_blocks(_each, num_blocks, (kernel, num_blocks, threading.Event(), args))
