@@ -341,6 +341,19 @@ def test_spec_round_trip_with_a_stack():
     assert gym.make_vec(venv.spec).spec == venv.spec
 
 
+def test_spec_round_trip_with_physics_arrays():
+    # Gymnasium keeps make's keyword arguments in the spec and compares specs with ==:
+    # a per-env physics array made that comparison raise.
+    gravity = np.array([9.8, 9.0, 10.0])
+    venv = gym.make_vec("fastrl/CartPole-v1", 3, gravity=gravity)
+    assert venv.spec.kwargs["gravity"] == [9.8, 9.0, 10.0]
+    again = gym.make_vec(venv.spec)
+    assert again.spec == venv.spec
+    np.testing.assert_array_equal(again.unwrapped._sim.params, venv.unwrapped._sim.params)
+    env = gym.make("fastrl/Pendulum-v1", g=np.float64(9.0))
+    assert gym.make(env.spec).spec == env.spec and type(env.spec.kwargs["g"]) is float
+
+
 # -- Gymnasium's own checkers on every fastrl id ----------------------------------------------
 # A few steps each, with short episodes (max_episode_steps=5) so that ends and autoresets
 # happen; the kernels are those the rest of the suite compiles.

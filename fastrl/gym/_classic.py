@@ -129,7 +129,7 @@ def _check_render_mode(render_mode, metadata):
         raise ValueError(f"render_mode must be one of {metadata['render_modes']} or None")
 
 
-class ClassicEnv(gym.Env):
+class ClassicEnv(_common.PlainSpec, gym.Env):
     """A single environment of a classic-control task (subclasses set ``TASK``)."""
 
     TASK: Task
@@ -206,7 +206,7 @@ class ClassicEnv(gym.Env):
         return self._sim.render(0)
 
 
-class ClassicVectorEnv(VectorEnv):
+class ClassicVectorEnv(_common.PlainSpec, VectorEnv):
     """``num_envs`` environments of a classic-control task stepped by one numba call."""
 
     TASK: Task

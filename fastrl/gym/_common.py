@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import numbers
 
 import numpy as np
@@ -184,3 +185,36 @@ def reset_plan(seed, options, seeded: np.ndarray):
     seeded |= selected
     idx = [j for j, x in enumerate(seeds) if x is not None and selected[j]]
     return selected, idx, [seeds[j] for j in idx]
+
+
+def _plain(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class PlainSpec:
+    """An env's ``spec`` whose keyword arguments hold lists, not numpy arrays.
+
+    Gymnasium stores the keyword arguments of ``make``/``make_vec`` in the spec
+    as given, and specs compare with ``==``: a per-env physics array
+    (``gravity=np.array([...])``) made ``spec == spec`` raise ("the truth value
+    of an array ... is ambiguous"). The setter stores a copy of the spec with
+    arrays as lists and numpy scalars as Python numbers, which build the same
+    env, so ``make(env.spec)`` round-trips and compares equal.
+    """
+
+    @property
+    def spec(self):
+        return self.__dict__.get("_plain_spec")
+
+    @spec.setter
+    def spec(self, value):
+        if value is not None and any(
+            isinstance(v, np.ndarray | np.generic) for v in value.kwargs.values()
+        ):
+            value = copy.copy(value)
+            value.kwargs = {k: _plain(v) for k, v in value.kwargs.items()}
+        self.__dict__["_plain_spec"] = value
