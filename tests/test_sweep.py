@@ -103,6 +103,7 @@ def test_tabular_points_equal_single_calls():
     for point, got in zip(res.points, res.results, strict=True):
         agent = QLearning(alpha=point["alpha"], epsilon=0.2)
         assert_train_equal(got, train(mdp, agent, runs=70, episodes=15, seed=0))
+        assert got.q is None  # a sweep sends policies back, not Q tables
     frame = res.to_frame()
     assert list(frame["alpha"]) == [0.1, 0.5]
     assert {"mean_return", "final_success_se", "policy_value"} <= set(frame.columns)
@@ -111,6 +112,16 @@ def test_tabular_points_equal_single_calls():
     assert np.array_equal(
         ds["episode_return"].sel(alpha=0.5, seed=0), res.results[1].episode_return
     )
+
+
+def test_tabular_chunks_can_send_q_tables_back():
+    """``train(client=...)`` asks for Q tables; two chunks assemble the local call's."""
+    agent = QLearning(alpha=0.5, epsilon=0.2)
+    res = sweep({"q": agent}, frozen_lake(), runs=70, episodes=15, _chunk_blocks=1, _keep_q=True)
+    assert res.chunks_total == 2
+    want = train(frozen_lake(), agent, runs=70, episodes=15)
+    assert np.array_equal(res.results[0].q, want.q)
+    assert_train_equal(res.results[0], want)
 
 
 def test_frame_xarray_and_plot(bandit_sweep, tmp_path):

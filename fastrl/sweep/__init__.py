@@ -78,6 +78,7 @@ def _finish(family, points, merger, runs, length, max_episode_steps=None):
         mean, se = merger.curves[p.index].mean(), merger.curves[p.index].sem()
 
         summary, policy = merger.summary[p.index], merger.policy[p.index]
+        q = None if merger.q is None else merger.q[p.index]
         truncated = int(summary[:, 3].sum())
         _warn_if_capped(p.problem, max_episode_steps, truncated, p.label)
         results.append(
@@ -91,7 +92,7 @@ def _finish(family, points, merger, runs, length, max_episode_steps=None):
                 episode_length_se=se[1],
                 success_rate=mean[2],
                 success_rate_se=se[2],
-                q=None,
+                q=q,
                 policy=policy,
                 valued_on=p.problem,
                 run_mean_return=summary[:, 0].copy(),
@@ -118,6 +119,7 @@ def sweep(
     checkpoint=None,
     progress: bool = False,
     _chunk_blocks: int | None = None,
+    _keep_q: bool = False,
 ) -> SweepResult:
     """Run a grid of agent kinds x their parameters x problem parameters x seeds.
 
@@ -208,6 +210,7 @@ def sweep(
                     count,
                     length,
                     max_steps,
+                    keep_q=_keep_q and family == "tabular",
                 )  # fmt: skip
             )
     store = None
@@ -220,10 +223,10 @@ def sweep(
                 "version": f"fastrl {fastrl.__version__}, numba {numba.__version__}",
                 "seed": token([p.seed for p in points]),
                 "grid": token([(p.coords, p.agent, p.problem) for p in points]),
-                "sizes": token([runs, length, [t.max_steps for t in tasks], plan]),
+                "sizes": token([runs, length, [t.max_steps for t in tasks], plan, _keep_q]),
             },
         )
-    merger = Merger(points, family, runs, length, len(plan))
+    merger = Merger(points, family, runs, length, len(plan), keep_q=_keep_q and family == "tabular")
     computed = run_tasks(
         tasks, merger, client=client, retries=retries, checkpoint=store, progress=progress
     )

@@ -47,6 +47,8 @@ class ChunkTask:
     max_steps: int = 0
     #: ``((host, Dask threads on it), ...)`` when the task runs on a Dask cluster
     host_threads: tuple = ()
+    #: ship the chunk's Q tables back (``train(client=...)``); a sweep keeps policies only
+    keep_q: bool = False
 
 
 def _cores() -> int:
@@ -124,7 +126,10 @@ def _tabular_chunk(task: ChunkTask) -> dict:
     )  # fmt: skip
     lo, hi = task.start, rows
     policy = np.argmax(q[lo:hi], axis=2).astype(np.int64)
-    return {"n": n, "mean": mean, "m2": m2, "summary": summary[lo:hi].copy(), "policy": policy}
+    out = {"n": n, "mean": mean, "m2": m2, "summary": summary[lo:hi].copy(), "policy": policy}
+    if task.keep_q:
+        out["q"] = q[lo:hi].copy()
+    return out
 
 
 def run_chunk(task: ChunkTask) -> dict:
@@ -168,7 +173,9 @@ def _kernel_id(task: ChunkTask) -> int:
 class Merger:
     """Fold chunk outputs of every point in chunk order, whatever order they arrive in."""
 
-    def __init__(self, points, family: str, runs: int, length: int, num_chunks: int):
+    def __init__(
+        self, points, family: str, runs: int, length: int, num_chunks: int, keep_q: bool = False
+    ):
         self.family = family
         self.runs = runs
         self.num_chunks = num_chunks
@@ -180,6 +187,7 @@ class Merger:
         else:
             self.summary = [None] * len(points)
             self.policy = [None] * len(points)
+            self.q = [None] * len(points) if keep_q else None
 
     def add(self, point: int, chunk: int, start: int, out: dict) -> None:
         """Take chunk ``chunk`` of ``point`` (runs from ``start``); fold what is now in order."""
@@ -199,9 +207,13 @@ class Merger:
 
             self.summary[p] = np.empty((self.runs, NUM_SUMMARY))
             self.policy[p] = np.empty((self.runs, out["policy"].shape[1]), dtype=np.int64)
+            if self.q is not None:
+                self.q[p] = np.empty((self.runs, *out["q"].shape[1:]))
         hi = start + out["summary"].shape[0]
         self.summary[p][start:hi] = out["summary"]
         self.policy[p][start:hi] = out["policy"]
+        if self.q is not None:
+            self.q[p][start:hi] = out["q"]
 
     def done(self) -> bool:
         """Whether every chunk of every point has been folded."""

@@ -271,8 +271,8 @@ def train(
         Also keep per-run returns and lengths ``(runs, episodes)``.
     client : None, "local", int, str or distributed.Client
         Run the chunks of one huge job on a Dask cluster, with the same bits
-        (see :func:`fastrl.sweep.sweep`); the result's ``q`` is then None (Q
-        tables stay on the workers). Not with ``record_runs``.
+        (see :func:`fastrl.sweep.sweep`); each chunk sends its runs' Q tables
+        back, so ``q`` is the local call's, bit for bit. Not with ``record_runs``.
 
     Returns
     -------
@@ -293,6 +293,7 @@ def train(
         return sweep(
             {type(agent).__name__: agent}, mdp, runs=runs, episodes=episodes,
             max_episode_steps=max_episode_steps, seed=seed, client=client, progress=progress,
+            _keep_q=True,
         ).results[0]  # fmt: skip
     return _train(
         mdp,
