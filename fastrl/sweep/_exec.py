@@ -152,7 +152,15 @@ def _client(client):
         return
     if isinstance(client, str | os.PathLike):
         text = os.fspath(client)
-        kwargs = {"scheduler_file": text} if os.path.isfile(text) else {"address": text}
+        if os.path.isfile(text):
+            kwargs = {"scheduler_file": text}
+        elif "://" in text or ":" in text and os.sep not in text:
+            kwargs = {"address": text}
+        else:
+            raise ValueError(
+                f"client={text!r} is neither a scheduler file (none there) nor a scheduler "
+                "address such as 'tcp://host:8786'"
+            )
         with distributed.Client(**kwargs) as c:
             yield c
         return
