@@ -40,12 +40,33 @@ def test_study_runs_and_writes(tmp_path, capsys):
     assert main(["sweep", str(study)]) == 0
     out = capsys.readouterr().out
     assert "4 grid points x 70 runs" in out
-    rows = list(csv.DictReader((tmp_path / "s.csv").open()))
+    with (tmp_path / "s.csv").open() as f:
+        rows = list(csv.DictReader(f))
     assert [r["agent"] for r in rows] == ["eps", "eps", "ucb", "ucb"]
     want = simulate(GaussianBandit.testbed(), EpsilonGreedy(0.25), runs=70, steps=20, seed=4)
     assert np.float64(rows[1]["mean_reward"]) == pytest.approx(want.average_reward, rel=1e-15)
     assert (tmp_path / "s.png").read_bytes()[:4] == b"\x89PNG"
     assert len(list((tmp_path / "ckpt").glob("p*.npz"))) == 4
+
+
+def test_study_writes_netcdf_and_zarr_that_read_back(tmp_path, capsys):
+    """The curves round-trip through both formats: same values, dimensions and coordinates."""
+    xr = pytest.importorskip("xarray")
+    pytest.importorskip("h5netcdf")
+    pytest.importorskip("zarr")
+    from fastrl.sweep.study import run_study
+
+    study = tmp_path / "study.toml"
+    study.write_text(STUDY.replace('plot = "s.png"', 'netcdf = "s.nc"\nzarr = "s.zarr"'))
+    res, written = run_study(study)
+    assert [p.name for p in written] == ["s.csv", "s.nc", "s.zarr"]
+    want = res.to_xarray()
+    with xr.open_dataset(tmp_path / "s.nc") as got:
+        xr.testing.assert_identical(got.load(), want)
+    got = xr.open_zarr(tmp_path / "s.zarr").load()
+    xr.testing.assert_identical(got, want)
+    ucb = want["regret"].sel(agent="ucb", c=2.0, seed=4).dropna("epsilon", how="all")
+    assert np.array_equal(ucb.squeeze("epsilon"), res.results[3].regret)
 
 
 @pytest.mark.parametrize(

@@ -23,13 +23,15 @@ Example (Sutton & Barto's figure 2.6, two of its four kinds)::
 
     [output]
     csv = "study.csv"         # one row per grid point
-    netcdf = "study.nc"       # the curves (xarray; needs a netCDF backend)
-    zarr = "study.zarr"       # the curves (xarray; needs zarr)
+    netcdf = "study.nc"       # the curves (the `netcdf` extra: xarray, h5netcdf)
+    zarr = "study.zarr"       # the curves (the `zarr` extra; zarr format 2)
     plot = "study.png"        # figure 2.6's picture
     metric = "mean_reward"    # the plotted summary column
 
-Output and checkpoint paths are relative to the study file. Every error names
-the key at fault, as ``study.toml: agents.ucb.kind: ...``.
+Read the curves back with ``xarray.open_dataset("study.nc")`` or
+``xarray.open_zarr("study.zarr")``. Output and checkpoint paths are relative
+to the study file. Every error names the key at fault, as ``study.toml:
+agents.ucb.kind: ...``.
 """
 
 from __future__ import annotations
@@ -166,7 +168,10 @@ def run_study(path) -> tuple:
             target = base / output[key]
             ds = res.to_xarray()
             try:
-                ds.to_netcdf(target) if key == "netcdf" else ds.to_zarr(target, mode="w")
+                if key == "netcdf":
+                    ds.to_netcdf(target)
+                else:  # format 2: zarr 3's own has no spec yet for the label strings
+                    ds.to_zarr(target, mode="w", zarr_format=2)
             except (ImportError, ValueError) as exc:
                 raise StudyError(f"{path}: output.{key}: cannot write: {exc}") from None
             written.append(target)
