@@ -137,7 +137,15 @@ def harden(dispatcher):
 
 def _decorate(func, wrap=None, **extra):
     def decorator(f):
-        dispatcher = harden(numba.njit(**extra, **_OPTIONS)(f))
+        try:
+            dispatcher = harden(numba.njit(**extra, **_OPTIONS)(f))
+        except RuntimeError as exc:
+            # A function with no source file numba can locate (a user's agent that
+            # cloudpickle shipped by value to a Dask worker, code from exec): there is
+            # no file to key a disk cache on, so it compiles once per process.
+            if "cannot cache" not in str(exc):
+                raise
+            dispatcher = numba.njit(**extra, **{**_OPTIONS, "cache": False})(f)
         return dispatcher if wrap is None else wrap(dispatcher)
 
     return decorator if func is None else decorator(func)

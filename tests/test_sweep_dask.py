@@ -90,6 +90,51 @@ def test_cluster_by_scheduler_file(client, tmp_path):
         sweep(BANDIT_GRID, TESTBED, client=str(tmp_path / "missing.json"), **BANDIT_KW)
 
 
+_USER_SCRIPT = """
+import sys
+from dataclasses import dataclass
+import numpy as np
+from fastrl.bandits import Agent, GaussianBandit
+from fastrl.policies import epsilon_greedy
+from fastrl.sweep import sweep
+
+@dataclass(frozen=True)
+class MyEpsilonGreedy(Agent):  # in __main__: Dask ships it to the workers by value
+    epsilon: float = 0.1
+    arrays = {"q": 0.0, "n": 0.0}
+
+    @staticmethod
+    def select(p, st, j, key, t):
+        return epsilon_greedy(st.q, j, p.epsilon, key, t)
+
+    @staticmethod
+    def update(p, st, j, a, r, key, t):
+        st.n[j, a] += 1.0
+        st.q[j, a] += (r - st.q[j, a]) / st.n[j, a]
+
+res = sweep({"mine": (MyEpsilonGreedy, {"epsilon": [0.05, 0.2]})}, GaussianBandit.testbed(),
+            runs=150, steps=40, seed=1, client=sys.argv[1], _chunk_blocks=1)
+np.save(sys.argv[2], np.stack([r.mean_reward for r in res.results]))
+"""
+
+
+def test_user_agent_from_a_script_runs_on_the_cluster(client, tmp_path):
+    """A script's agent reaches the workers by value (cloudpickle), with no source file.
+
+    numba cannot cache such functions, so the driver compiles once per worker;
+    the bits are the built-in epsilon-greedy's, which the agent copies.
+    """
+    out = tmp_path / "curves.npy"
+    subprocess.run(
+        [sys.executable, "-c", _USER_SCRIPT, client.scheduler.address, str(out)],
+        check=True, timeout=300,
+    )  # fmt: skip
+    got = np.load(out)
+    for row, epsilon in zip(got, [0.05, 0.2], strict=True):
+        want = simulate(TESTBED, EpsilonGreedy(epsilon), runs=150, steps=40, seed=1)
+        assert np.array_equal(row, want.mean_reward)
+
+
 def threads_in_task(task):
     import numba
 

@@ -147,8 +147,14 @@ def warm(tasks) -> None:
     Workers then load the kernels from numba's on-disk cache instead of each
     compiling them again.
     """
+    from fastrl._plugin import _importable
+
     seen = set()
     for task in tasks:
+        if _importable(type(task.agent)) is None:
+            # Defined in a script or notebook: Dask ships it by value, and the
+            # workers' copies have no source file to share a cache entry with ours.
+            continue
         try:
             key = _kernel_id(task)
             if key in seen:
