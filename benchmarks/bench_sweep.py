@@ -6,7 +6,11 @@ Headline: agent-steps per second. Groups (each with its baseline, in one run):
   1000 steps) in one ``sweep`` call against 25 ``simulate`` calls. Target: < 2 s.
 * ``sweep-cluster``: an 8-point sweep of 100,000 runs x 1000 steps each on a
   2-worker ``LocalCluster`` against the same sweep on local numba threads.
-  Target: >= 0.9x.
+  Target: >= 0.9x. ``fastrl bench --group sweep-cluster --scale 25`` is the
+  issue's 2e10 agent-steps.
+* ``sweep-chunk-overhead``: 800 chunks of one block x 1 step (no work) on the
+  cluster and in this process: chunks per second is what the sweep machinery
+  costs per chunk (a real chunk is 8192 runs x the steps).
 
 With ``--benchmark-disable`` (the default) each runs once at a small scale.
 """

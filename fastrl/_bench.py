@@ -259,28 +259,61 @@ def fig26_simulate(scale: float = 1.0):
 _CLUSTER = {}
 
 
+def _client(workers: int | None):
+    """None, or a client of a ``workers``-process LocalCluster started once, outside the timing."""
+    if not workers:
+        return None
+    if workers not in _CLUSTER:
+        import atexit
+
+        import distributed
+
+        cluster = distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        _CLUSTER[workers] = distributed.Client(cluster)
+        atexit.register(cluster.close)
+        atexit.register(_CLUSTER[workers].close)
+    return _CLUSTER[workers]
+
+
+_EPSILONS = {"eps": (EpsilonGreedy, {"epsilon": [2.0**k for k in range(-8, 0)]})}
+
+
 def _cluster_sweep(scale: float, workers: int | None):
     """Epsilon-greedy over 8 epsilons on the testbed, 100,000 runs x 1000 steps each."""
     from fastrl.sweep import sweep
 
-    agents = {"eps": (EpsilonGreedy, {"epsilon": [2.0**k for k in range(-8, 0)]})}
     runs, steps = max(int(100_000 * scale), 64), 1000
-    client = None
-    if workers:
-        if workers not in _CLUSTER:  # started once, outside the timed calls
-            import atexit
+    client, problem = _client(workers), GaussianBandit.testbed()
+    work = 8 * runs * steps
+    return work, lambda: sweep(_EPSILONS, problem, runs=runs, steps=steps, client=client)
 
-            import distributed
 
-            cluster = distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            _CLUSTER[workers] = distributed.Client(cluster)
-            atexit.register(cluster.close)
-            atexit.register(_CLUSTER[workers].close)
-        client = _CLUSTER[workers]
-    problem = GaussianBandit.testbed()
-    return 8 * runs * steps, lambda: sweep(agents, problem, runs=runs, steps=steps, client=client)
+def _chunk_overhead(scale: float, workers: int | None):
+    """The same 8 points, one block (64 runs) x 1 step per chunk: 800 chunks of no work.
+
+    Chunks per second measure what the sweep itself costs per chunk (scheduling,
+    shipping the spec and the block statistics, the ordered merge): a real chunk
+    is 128 blocks, 8192 runs x ``steps``.
+    """
+    from fastrl.sweep import sweep
+
+    runs = 64 * max(int(100 * scale), 2)
+    client, problem = _client(workers), GaussianBandit.testbed()
+    return 8 * (runs // 64), lambda: sweep(
+        _EPSILONS, problem, runs=runs, steps=1, client=client, _chunk_blocks=1
+    )
+
+
+def cluster_chunks(scale: float = 1.0):
+    """Chunks of no work on a 2-worker Dask LocalCluster (started before timing)."""
+    return _chunk_overhead(scale, 2)
+
+
+def local_chunks(scale: float = 1.0):
+    """The same chunks in this process."""
+    return _chunk_overhead(scale, None)
 
 
 def cluster_sweep(scale: float = 1.0):
@@ -553,6 +586,17 @@ GROUPS = [
         None,
         0.9,
         "agent-steps",
+        repeat=1,  # --scale 25 is issue 14's 2e10 agent-steps: 9 minutes a call here
+    ),
+    Group(
+        "sweep-chunk-overhead",
+        "800 chunks of one block x 1 step (no work): what a chunk costs, 2-worker LocalCluster",
+        cluster_chunks,
+        local_chunks,
+        "the same chunks in this process",
+        None,
+        None,
+        "chunks",
     ),
     Group(
         "control-cartpole",
