@@ -4,7 +4,12 @@ The search kernels and the Gymnasium environments step the cart through these
 helpers, so they cannot disagree about dynamics. The arithmetic is Gymnasium's
 ``CartPoleEnv.step`` operation for operation (the same products in the same
 order, float64 throughout), so trajectories agree with Gymnasium's to the
-last bits of the sine and cosine.
+last bits of the sine and cosine. Those come from :func:`small_sin` and
+:func:`small_cos` (fdlibm's kernel polynomials, within one ulp of libm's for
+the pole's angles): a libm call for each was half of a CartPole step, and
+the polynomials inline into the step (measured A/B, 2-core machine: fused
+rollouts 48 -> 59 M env-steps/s; ``make_vec`` with 4096 environments 1.6x ->
+2.2x Gymnasium's numpy vector env).
 
 Physical parameters are one row of ``params[P, NUM_PARAMS]`` (row ``r`` is the
 run's, or 0 when all runs share one row); the column indices are the ``P_*``
@@ -37,6 +42,44 @@ NUM_PARAMS = 11
 
 SLOT_RESET = 0
 
+# fdlibm's kernel polynomials (__kernel_sin, __kernel_cos) for |x| <= pi/4, error
+# under 1 ulp; CartPole's pole angle stays far inside (|theta| < 0.21 + one step).
+_S1 = -1.66666666666666324348e-01
+_S2 = 8.33333333332248946124e-03
+_S3 = -1.98412698298579493134e-04
+_S4 = 2.75573137070700676789e-06
+_S5 = -2.50507602534068634195e-08
+_S6 = 1.58969099521155010221e-10
+_C1 = 4.16666666666666019037e-02
+_C2 = -1.38888888888741095749e-03
+_C3 = 2.48015872894767294178e-05
+_C4 = -2.75573143513906633035e-07
+_C5 = 2.08757232129817482790e-09
+_C6 = -1.13596475577881948265e-11
+_POLY_LIMIT = 0.785
+
+
+@ijit
+def small_sin(x):
+    """sin(x) within 1 ulp for |x| <= pi/4 (fdlibm's kernel), libm beyond."""
+    if abs(x) > _POLY_LIMIT:
+        return math.sin(x)
+    z = x * x
+    r = _S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))
+    return x + z * x * (_S1 + z * r)
+
+
+@ijit
+def small_cos(x):
+    """cos(x) within 1 ulp for |x| <= pi/4 (fdlibm's kernel), libm beyond."""
+    if abs(x) > _POLY_LIMIT:
+        return math.cos(x)
+    z = x * x
+    r = z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
+    hz = 0.5 * z
+    w = 1.0 - hz
+    return w + (((1.0 - w) - hz) + z * r)
+
 
 @ijit
 def cartpole_reset(key, t, low, high):
@@ -54,8 +97,8 @@ def cartpole_reset(key, t, low, high):
 def cartpole_step(params, r, x, x_dot, theta, theta_dot, action):
     """One step of ``CartPoleEnv.step``: returns ``(x, x_dot, theta, theta_dot, terminated)``."""
     force = params[r, P_FORCE_MAG] if action == 1 else -params[r, P_FORCE_MAG]
-    costheta = math.cos(theta)
-    sintheta = math.sin(theta)
+    costheta = small_cos(theta)
+    sintheta = small_sin(theta)
     total_mass = params[r, P_TOTAL_MASS]
     polemass_length = params[r, P_POLEMASS_LENGTH]
     temp = (force + polemass_length * (theta_dot * theta_dot) * sintheta) / total_mass

@@ -45,6 +45,8 @@ class Task:
     action_space: Callable | None = None
     # options -> (low, high) of the reset kernel; None: Gymnasium's "low"/"high".
     reset_options: Callable | None = None
+    # (kernel, minimum sub-environments): the same step on numba's threads, same bits
+    parallel_step: tuple[Callable, int] | None = None
 
     @property
     def obs_size(self) -> int:
@@ -87,7 +89,10 @@ class Sim:
         rew = np.empty(n, dtype=np.float64)
         term = np.empty(n, dtype=np.bool_)
         trunc = np.empty(n, dtype=np.bool_)
-        self.task.step_kernel(
+        kernel = self.task.step_kernel
+        if self.task.parallel_step is not None and n >= self.task.parallel_step[1]:
+            kernel = self.task.parallel_step[0]
+        kernel(
             self.params, self.keys, self.state, self.resets, self.ep_len, self.needs_reset,
             self.terminated, actions, limit, mode, float(self.low), float(self.high),
             obs, rew, term, trunc, final_obs,

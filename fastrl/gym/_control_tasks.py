@@ -21,12 +21,14 @@ from fastrl.control.mountain_car import MountainCar
 from fastrl.control.pendulum import Pendulum
 from fastrl.gym._classic import Task
 from fastrl.gym._control_kernels import (
+    PARALLEL_MIN_ENVS,
     _reset_acrobot,
     _reset_cartpole,
     _reset_mountain_car,
     _reset_pendulum,
     _step_acrobot,
     _step_cartpole,
+    _step_cartpole_parallel,
     _step_continuous_mountain_car,
     _step_mountain_car,
     _step_pendulum,
@@ -81,6 +83,7 @@ CARTPOLE = Task(
     reset_bounds=(-0.05, 0.05),
     step_kernel=_step_cartpole,
     reset_kernel=_reset_cartpole,
+    parallel_step=(_step_cartpole_parallel, PARALLEL_MIN_ENVS),
     observation_space=_cartpole_space,
     render=lambda p, s: render_cartpole(s[0], s[2], p[d.P_LENGTH], p[d.P_X_THRESHOLD]),
     warn_after_termination=True,
