@@ -188,6 +188,7 @@ def sweep(
     points, params, problem_params, family = expand(agents, problem, seed)
     length = _validate(family, points, runs, steps, episodes, max_episode_steps)
     plan = chunk_plan(runs, _chunk_blocks)
+    keep_q = bool(_keep_q) and family == "tabular"
     tasks = []
     for p in points:
         max_steps = 0
@@ -210,7 +211,7 @@ def sweep(
                     count,
                     length,
                     max_steps,
-                    keep_q=_keep_q and family == "tabular",
+                    keep_q=keep_q,
                 )  # fmt: skip
             )
     store = None
@@ -223,10 +224,10 @@ def sweep(
                 "version": f"fastrl {fastrl.__version__}, numba {numba.__version__}",
                 "seed": token([p.seed for p in points]),
                 "grid": token([(p.coords, p.agent, p.problem) for p in points]),
-                "sizes": token([runs, length, [t.max_steps for t in tasks], plan, _keep_q]),
+                "sizes": token([runs, length, [t.max_steps for t in tasks], plan, keep_q]),
             },
         )
-    merger = Merger(points, family, runs, length, len(plan), keep_q=_keep_q and family == "tabular")
+    merger = Merger(points, family, runs, length, len(plan), keep_q=keep_q)
     computed = run_tasks(
         tasks, merger, client=client, retries=retries, checkpoint=store, progress=progress
     )

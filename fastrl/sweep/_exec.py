@@ -154,7 +154,7 @@ def _client(client):
         text = os.fspath(client)
         if os.path.isfile(text):
             kwargs = {"scheduler_file": text}
-        elif "://" in text or ":" in text and os.sep not in text:
+        elif "://" in text or (":" in text and os.sep not in text):
             kwargs = {"address": text}
         else:
             raise ValueError(
