@@ -31,6 +31,10 @@ def sample_initial(initial, n, u):
     return categorical(initial, n, 1.0, u)
 
 
+#: successor entries per (s, a) up to which env_step scans branch-free
+SCAN_BRANCH_FREE = 4
+
+
 @ijit
 def env_step(next_state, prob, reward, terminated, n, s, a, u):
     """Sample a successor of ``(s, a)`` in MDP ``n`` with uniform ``u`` in [0, 1).
@@ -40,18 +44,31 @@ def env_step(next_state, prob, reward, terminated, n, s, a, u):
     ``u`` above the total, the last entry with positive probability is taken.
     """
     # Index the 4-D arrays directly: slicing a row here cost reference counting
-    # per step. Branch-free (the entry is selected with arithmetic): a slippery
-    # successor is random, so exiting the loop at it mispredicted on most steps
-    # (measured: FrozenLake Q-learning 4% faster).
+    # per step. Few entries (FrozenLake's 3): branch-free, the entry selected with
+    # arithmetic; a slippery successor is random, so exiting the loop at it
+    # mispredicted on most steps (measured: FrozenLake Q-learning 4% faster). Many
+    # entries (Blackjack's 10 cards): stop at the sampled one, half the scan on
+    # average (measured: Blackjack MC control 15% faster). Both pick the same entry.
     acc = 0.0
     last = 0
     chosen = -1
-    for k in range(prob.shape[3]):
-        pk = prob[n, s, a, k]
-        acc += pk
-        positive = np.int64(pk > 0.0)
-        last += positive * (k - last)
-        chosen += (positive & np.int64(chosen < 0) & np.int64(u < acc)) * (k - chosen)
+    num_entries = prob.shape[3]
+    if num_entries > SCAN_BRANCH_FREE:
+        for k in range(num_entries):
+            pk = prob[n, s, a, k]
+            acc += pk
+            if pk > 0.0:
+                last = k
+                if u < acc:
+                    chosen = k
+                    break
+    else:
+        for k in range(num_entries):
+            pk = prob[n, s, a, k]
+            acc += pk
+            positive = np.int64(pk > 0.0)
+            last += positive * (k - last)
+            chosen += (positive & np.int64(chosen < 0) & np.int64(u < acc)) * (k - chosen)
     if chosen < 0:
         chosen = last
     return (
