@@ -145,3 +145,75 @@ def test_softmax_is_deterministic_and_batch_independent():
         evaluate_linear("CartPole-v1", w, policy="greedy")
     with pytest.raises(ValueError, match="policy"):
         search(policy="gaussian")
+
+
+def _gymnasium_returns(task, weights, episodes, seed, max_steps=500):
+    """Reference: each policy's returns from Gymnasium's CartPoleEnv (float64 state),
+    started from fastrl's addressed initial states, one Python step at a time."""
+    from gymnasium.envs.classic_control.cartpole import CartPoleEnv as GymCartPole
+
+    from fastrl.control._dynamics import cartpole_reset
+    from fastrl.rng import STREAM_EXTRA, run_key, stream_roots
+
+    root = stream_roots(seed)[STREAM_EXTRA]
+    keys = [np.uint64(run_key(root, np.uint64(e))) for e in range(episodes)]
+    starts = [cartpole_reset(key, 0, -0.05, 0.05) for key in keys]
+    env = GymCartPole(sutton_barto_reward=False)
+    env.theta_threshold_radians = task.theta_threshold_radians
+    env.kinematics_integrator = task.kinematics_integrator
+    env.reset(seed=0)
+    out = np.zeros((len(weights), episodes))
+    for c, w in enumerate(weights):
+        for e, start in enumerate(starts):
+            env.state = np.array(start)
+            env.steps_beyond_terminated = None
+            length, terminated = 0, False
+            while not terminated and length < max_steps:
+                x, x_dot, theta, theta_dot = env.state
+                z = w[0] * x + w[1] * x_dot + w[2] * theta + w[3] * theta_dot
+                _, _, terminated, _, _ = env.step(1 if z > 0.0 else 0)
+                length += 1
+            out[c, e] = length
+    return out
+
+
+@pytest.mark.parametrize(
+    "task",
+    [CartPole(), CartPole(kinematics_integrator="semi-implicit euler"),
+     CartPole(theta_threshold_radians=1.2)],  # the last: beyond the lane kernel's polynomials
+    ids=["euler", "semi-implicit", "wide-angle"],
+)  # fmt: skip
+def test_evaluate_linear_equals_gymnasium_episodes(task):
+    # Random policies (mostly short episodes) and scaled-up balancing ones (up to 500
+    # steps): the fused kernel's returns are Gymnasium's, episode by episode.
+    rng = np.random.default_rng(7)
+    balancing = [[0.0, 0.5, 10.0, 2.0], [0.1, 1.0, 20.0, 3.0]]
+    w = np.vstack([rng.uniform(-1, 1, size=(24, 4)), balancing])
+    ref = _gymnasium_returns(task, w, episodes=5, seed=11)
+    res = evaluate_linear(task, w, episodes=5, seed=11)
+    np.testing.assert_array_equal(res.mean, ref.mean(axis=1))
+    np.testing.assert_allclose(res.se, ref.std(axis=1, ddof=1) / np.sqrt(5), rtol=1e-12)
+    assert ref.max() == 500  # the balancing policies reach the limit
+
+
+def test_lane_kernel_equals_the_scalar_kernel():
+    # Same candidates' mean and m2 bit for bit, for both integrators, the step limit
+    # (short, so that it cuts episodes) and block sizes that split the candidates
+    # unevenly: the lane kernel only lays the scalar kernel's work out differently.
+    from fastrl.control._kernels import evaluate_kernel
+    from fastrl.control._lane_kernels import _evaluate_linear_lanes
+
+    rng = np.random.default_rng(5)
+    w = np.vstack([rng.uniform(-1, 1, size=(70, 4)), rng.normal(size=(30, 4)) * [0.1, 1, 20, 3]])
+    root = np.uint64(987654321)
+    for integrator in ("euler", "semi-implicit euler"):
+        params = CartPole(kinematics_integrator=integrator).params()
+        for episodes, max_steps, block in ((7, 500, 32), (3, 37, 5), (1, 500, 1)):
+            want = np.zeros((2, len(w)))
+            evaluate_kernel(False)(params, w, root, 4, episodes, max_steps, -0.05, 0.05, 16, *want)
+            got = np.full((2, len(w)), np.nan)
+            _evaluate_linear_lanes(
+                params, w, root, 4, episodes, max_steps, -0.05, 0.05, block, *got
+            )
+            np.testing.assert_array_equal(got, want)
+        assert want[0].max() == max_steps  # some episodes reach the limit

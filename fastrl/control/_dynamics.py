@@ -58,14 +58,34 @@ _C6 = -1.13596475577881948265e-11
 _POLY_LIMIT = 0.785
 
 
+#: the largest |angle| for which :func:`poly_sin` and :func:`poly_cos` are valid
+POLY_LIMIT = _POLY_LIMIT
+
+
+@ijit
+def poly_sin(x):
+    """fdlibm's kernel polynomial of sin(x), within 1 ulp for |x| <= pi/4; no branch, no call."""
+    z = x * x
+    r = _S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))
+    return x + z * x * (_S1 + z * r)
+
+
+@ijit
+def poly_cos(x):
+    """fdlibm's kernel polynomial of cos(x), within 1 ulp for |x| <= pi/4; no branch, no call."""
+    z = x * x
+    r = z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
+    hz = 0.5 * z
+    w = 1.0 - hz
+    return w + (((1.0 - w) - hz) + z * r)
+
+
 @ijit
 def small_sin(x):
     """sin(x) within 1 ulp for |x| <= pi/4 (fdlibm's kernel), libm beyond."""
     if abs(x) > _POLY_LIMIT:
         return math.sin(x)
-    z = x * x
-    r = _S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))
-    return x + z * x * (_S1 + z * r)
+    return poly_sin(x)
 
 
 @ijit
@@ -73,11 +93,7 @@ def small_cos(x):
     """cos(x) within 1 ulp for |x| <= pi/4 (fdlibm's kernel), libm beyond."""
     if abs(x) > _POLY_LIMIT:
         return math.cos(x)
-    z = x * x
-    r = z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
-    hz = 0.5 * z
-    w = 1.0 - hz
-    return w + (((1.0 - w) - hz) + z * r)
+    return poly_cos(x)
 
 
 @ijit

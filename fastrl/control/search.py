@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fastrl.control._dynamics import P_THETA_THRESHOLD, POLY_LIMIT
 from fastrl.control._kernels import DRAW_NORMAL, DRAW_UNIFORM, _draw_candidates, evaluate_kernel
+from fastrl.control._lane_kernels import LANE_BLOCK, _evaluate_linear_lanes
 from fastrl.control._params import single_task
 from fastrl.control.cartpole import CartPole
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, STREAM_EXTRA, check_seed, stream_roots
@@ -39,10 +41,15 @@ def _check_policy(policy) -> bool:
 def _evaluate(params, weights, softmax, root, first, episodes, max_steps):
     mean = np.zeros(weights.shape[0])
     m2 = np.zeros(weights.shape[0])
-    evaluate_kernel(softmax)(
-        params, weights, root, first, episodes, max_steps, _RESET_LOW, _RESET_HIGH, BLOCK_SIZE,
-        mean, m2,
-    )  # fmt: skip
+    # The SIMD-lane kernel for deterministic policies wherever its sine and cosine
+    # polynomials hold (see fastrl.control._lane_kernels); the same numbers either way.
+    if not softmax and params[0, P_THETA_THRESHOLD] <= POLY_LIMIT:
+        kernel, block = _evaluate_linear_lanes, LANE_BLOCK
+    else:
+        kernel, block = evaluate_kernel(softmax), BLOCK_SIZE
+    kernel(
+        params, weights, root, first, episodes, max_steps, _RESET_LOW, _RESET_HIGH, block, mean, m2
+    )
     return mean, m2
 
 
