@@ -108,6 +108,15 @@ def test_long_episodes_match_gymnasium_including_truncation():
     assert any(ends) and not all(ends)  # both kinds of episode end are compared
 
 
+def test_pole_angles_beyond_the_polynomials_match_gymnasium():
+    # A 69-degree threshold: the pole passes pi/4, where the vector step's
+    # polynomial pass hands the row to libm's sine and cosine (the polynomials there
+    # are off by ~4e-13 after a few dozen steps: checked with the hand-off removed).
+    episodes = _compare(200, {"theta_threshold_radians": 1.2}, seed=3, policy_eps=1.0, atol=1e-13)
+    assert max(np.abs(e[1][:, 2]).max() for e in episodes) > 0.785
+    assert all(e[2][-1] for e in episodes)
+
+
 def test_per_run_parameters_and_semi_implicit_match_gymnasium():
     gen = np.random.default_rng(2)
     n = 200

@@ -109,34 +109,46 @@ def cartpole_reset(key, t, low, high):
 
 
 @ijit
+def cartpole_advance(
+    x, x_dot, theta, theta_dot, force, costheta, sintheta, gravity, masspole, total_mass, length,
+    polemass_length, tau, semi,
+):  # fmt: skip
+    """The state after one step from the given force, cosine and sine of theta.
+
+    Gymnasium's arithmetic; ``semi`` (semi-implicit Euler) is a select, not a
+    branch, so a loop of these over lanes or rows vectorizes.
+    """
+    temp = (force + polemass_length * (theta_dot * theta_dot) * sintheta) / total_mass
+    thetaacc = (gravity * sintheta - costheta * temp) / (
+        length * (4.0 / 3.0 - masspole * (costheta * costheta) / total_mass)
+    )
+    xacc = temp - polemass_length * thetaacc * costheta / total_mass
+    x_dot_new = x_dot + tau * xacc
+    theta_dot_new = theta_dot + tau * thetaacc
+    # Euler moves with the old velocities, semi-implicit Euler with the new ones
+    x = x + tau * (x_dot_new if semi else x_dot)
+    theta = theta + tau * (theta_dot_new if semi else theta_dot)
+    return x, x_dot_new, theta, theta_dot_new
+
+
+@ijit
 def cartpole_step(params, r, x, x_dot, theta, theta_dot, action):
     """One step of ``CartPoleEnv.step``: returns ``(x, x_dot, theta, theta_dot, terminated)``."""
     force = params[r, P_FORCE_MAG] if action == 1 else -params[r, P_FORCE_MAG]
-    costheta = small_cos(theta)
-    sintheta = small_sin(theta)
-    total_mass = params[r, P_TOTAL_MASS]
-    polemass_length = params[r, P_POLEMASS_LENGTH]
-    temp = (force + polemass_length * (theta_dot * theta_dot) * sintheta) / total_mass
-    thetaacc = (params[r, P_GRAVITY] * sintheta - costheta * temp) / (
-        params[r, P_LENGTH]
-        * (4.0 / 3.0 - params[r, P_MASSPOLE] * (costheta * costheta) / total_mass)
-    )
-    xacc = temp - polemass_length * thetaacc * costheta / total_mass
-    tau = params[r, P_TAU]
-    if params[r, P_SEMI_IMPLICIT] == 0.0:
-        x = x + tau * x_dot
-        x_dot = x_dot + tau * xacc
-        theta = theta + tau * theta_dot
-        theta_dot = theta_dot + tau * thetaacc
-    else:
-        x_dot = x_dot + tau * xacc
-        x = x + tau * x_dot
-        theta_dot = theta_dot + tau * thetaacc
-        theta = theta + tau * theta_dot
+    x, x_dot, theta, theta_dot = cartpole_advance(
+        x, x_dot, theta, theta_dot, force, small_cos(theta), small_sin(theta),
+        params[r, P_GRAVITY], params[r, P_MASSPOLE], params[r, P_TOTAL_MASS], params[r, P_LENGTH],
+        params[r, P_POLEMASS_LENGTH], params[r, P_TAU], params[r, P_SEMI_IMPLICIT] != 0.0,
+    )  # fmt: skip
+    return x, x_dot, theta, theta_dot, cartpole_ended(params, r, x, theta)
+
+
+@ijit
+def cartpole_ended(params, r, x, theta):
+    """Gymnasium's termination: the cart or the pole beyond its threshold."""
     x_lim = params[r, P_X_THRESHOLD]
     theta_lim = params[r, P_THETA_THRESHOLD]
-    terminated = x < -x_lim or x > x_lim or theta < -theta_lim or theta > theta_lim
-    return x, x_dot, theta, theta_dot, terminated
+    return x < -x_lim or x > x_lim or theta < -theta_lim or theta > theta_lim
 
 
 # MountainCar-v0 (Moore 1990): columns of its parameter rows.

@@ -31,8 +31,9 @@ this one 147-153 M on one thread and 190-345 M on two. 16 lanes beat 8 (8
 unroll fully and stay scalar: 48 M on one thread) and 32 (92-107 M: more
 masked lanes at the end of a block); blocks of 32 candidates beat 16
 (326 against 203 M: the same tail effect) and 64 (too few blocks for two
-threads on small jobs). The integrator is a select, not a branch: a branch on
-it inside the loop stopped the vectorizer (46 M on one thread).
+threads on small jobs). The integrator is a select, not a branch
+(:func:`~fastrl.control._dynamics.cartpole_advance`): a branch on it inside
+the loop stopped the vectorizer (46 M on one thread).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from fastrl.control._dynamics import (
     P_THETA_THRESHOLD,
     P_TOTAL_MASS,
     P_X_THRESHOLD,
+    cartpole_advance,
     cartpole_reset,
     poly_cos,
     poly_sin,
@@ -97,22 +99,14 @@ def _step_lanes(st, n, done, alive, params, max_steps):
             + st[_W0 + 3, lane] * theta_dot
         )
         force = force_mag if z > 0.0 else -force_mag
-        costheta = poly_cos(theta)
-        sintheta = poly_sin(theta)
-        temp = (force + polemass_length * (theta_dot * theta_dot) * sintheta) / total_mass
-        thetaacc = (gravity * sintheta - costheta * temp) / (
-            length * (4.0 / 3.0 - masspole * (costheta * costheta) / total_mass)
-        )
-        xacc = temp - polemass_length * thetaacc * costheta / total_mass
-        x_dot_new = x_dot + tau * xacc
-        theta_dot_new = theta_dot + tau * thetaacc
-        # Euler moves with the old velocities, semi-implicit Euler with the new ones
-        x = x + tau * (x_dot_new if semi else x_dot)
-        theta = theta + tau * (theta_dot_new if semi else theta_dot)
+        x, x_dot, theta, theta_dot = cartpole_advance(
+            x, x_dot, theta, theta_dot, force, poly_cos(theta), poly_sin(theta), gravity,
+            masspole, total_mass, length, polemass_length, tau, semi,
+        )  # fmt: skip
         st[_X, lane] = x
-        st[_X_DOT, lane] = x_dot_new
+        st[_X_DOT, lane] = x_dot
         st[_THETA, lane] = theta
-        st[_THETA_DOT, lane] = theta_dot_new
+        st[_THETA_DOT, lane] = theta_dot
         m = n[lane] + 1
         n[lane] = m
         ended = (x < -x_lim) | (x > x_lim) | (theta < -theta_lim) | (theta > theta_lim)
