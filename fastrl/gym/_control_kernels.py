@@ -18,8 +18,9 @@ another process holds a core), except CartPole's step from
 ``step`` of 4096 environments (measured, 2-core machine), and
 :func:`_step_cartpole_parallel` runs shares of :data:`PARALLEL_CHUNK` rows on
 numba's threads. Every row depends only on its own inputs, so both kernels give
-the same bits. Within a share, CartPole's physics is one vectorized pass
-(:func:`_cartpole_physics`) before the per-row bookkeeping.
+the same bits. Within a share, the CartPole rows whose step ends no episode
+take one vectorized pass (:func:`_step_cartpole_common`), the others the
+scalar step.
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ from fastrl.control._dynamics import (
     P_POLEMASS_LENGTH,
     P_SEMI_IMPLICIT,
     P_TAU,
+    P_THETA_THRESHOLD,
     P_TOTAL_MASS,
+    P_X_THRESHOLD,
     POLY_LIMIT,
     acrobot_reset,
     acrobot_step,
     cartpole_advance,
-    cartpole_ended,
     cartpole_reset,
     cartpole_step,
     continuous_mountain_car_step,
@@ -101,14 +103,21 @@ def _step_cartpole_parallel(
 
 
 @jit
-def _cartpole_physics(lo, hi, params, flat, actions, nxt):
-    """``nxt[:, i - lo]``: the state of row ``i`` after its action, for rows ``lo .. hi - 1``.
+def _step_cartpole_common(
+    lo, hi, params, flat, ep_len, needs_reset, actions, max_steps, mode, flat_obs, flat_final,
+    special,
+):  # fmt: skip
+    """The common case of rows ``lo .. hi - 1`` in one vectorized pass; ``special`` marks the rest.
 
-    ``flat`` is the state ``[N, 4]`` raveled; one row of ``params`` for all. A
-    loop with no branch and no call (fdlibm's polynomials, exact for
-    ``|theta| <= POLY_LIMIT``; the caller steps other rows itself), which LLVM
-    vectorizes: unsigned indices spare it numba's negative-index wraparound,
-    which had kept the loop scalar (measured, 4096 rows, one thread: 65 -> 25 us).
+    ``flat``, ``flat_obs``, ``flat_final`` are the ``[N, 4]`` state and
+    observations raveled; one row of ``params`` for all. A row is common when its
+    step neither resets, ends nor truncates an episode and its pole angle is within
+    the polynomials (``|theta| <= POLY_LIMIT``): this pass writes its new state,
+    episode length and both observations. Every other row keeps its state and
+    length (selects, not branches) and gets ``special[i - lo]``, for the caller's
+    scalar step. No call and no branch in the loop, so LLVM vectorizes it;
+    unsigned indices spare it numba's negative-index wraparound, which had kept
+    the loop scalar.
     """
     force_mag = params[0, P_FORCE_MAG]
     gravity = params[0, P_GRAVITY]
@@ -118,20 +127,37 @@ def _cartpole_physics(lo, hi, params, flat, actions, nxt):
     polemass_length = params[0, P_POLEMASS_LENGTH]
     tau = params[0, P_TAU]
     semi = params[0, P_SEMI_IMPLICIT] != 0.0
+    x_lim = params[0, P_X_THRESHOLD]
+    theta_lim = params[0, P_THETA_THRESHOLD]
+    next_mode = mode == MODE_NEXT_STEP
+    limited = max_steps > 0
+    one, two, three = np.uint64(1), np.uint64(2), np.uint64(3)
     for i in range(lo, hi):
-        u = np.uint64(4 * i)
-        theta = flat[u + np.uint64(2)]
-        force = force_mag if actions[np.uint64(i)] == 1 else -force_mag
+        u = np.uint64(i)
+        k = np.uint64(4 * i)
+        x0, x_dot0, theta0, theta_dot0 = flat[k], flat[k + one], flat[k + two], flat[k + three]
+        force = force_mag if actions[u] == 1 else -force_mag
         x, x_dot, theta, theta_dot = cartpole_advance(
-            flat[u], flat[u + np.uint64(1)], theta, flat[u + np.uint64(3)], force,
-            poly_cos(theta), poly_sin(theta), gravity, masspole, total_mass, length,
-            polemass_length, tau, semi,
+            x0, x_dot0, theta0, theta_dot0, force, poly_cos(theta0), poly_sin(theta0), gravity,
+            masspole, total_mass, length, polemass_length, tau, semi,
         )  # fmt: skip
-        j = np.uint64(i - lo)
-        nxt[0, j] = x
-        nxt[1, j] = x_dot
-        nxt[2, j] = theta
-        nxt[3, j] = theta_dot
+        ended = (x < -x_lim) | (x > x_lim) | (theta < -theta_lim) | (theta > theta_lim)
+        el = ep_len[u]
+        cut = limited & (el + 1 >= max_steps)
+        rare = (next_mode & needs_reset[u]) | ended | cut | (abs(theta0) > POLY_LIMIT)
+        special[u - np.uint64(lo)] = rare
+        flat[k] = x0 if rare else x
+        flat[k + one] = x_dot0 if rare else x_dot
+        flat[k + two] = theta0 if rare else theta
+        flat[k + three] = theta_dot0 if rare else theta_dot
+        ep_len[u] = el if rare else el + 1
+        # both observations as Gymnasium casts them (a special row's are rewritten)
+        fx, fx_dot = np.float32(x), np.float32(x_dot)
+        ftheta, ftheta_dot = np.float32(theta), np.float32(theta_dot)
+        flat_obs[k], flat_obs[k + one] = fx, fx_dot
+        flat_obs[k + two], flat_obs[k + three] = ftheta, ftheta_dot
+        flat_final[k], flat_final[k + one] = fx, fx_dot
+        flat_final[k + two], flat_final[k + three] = ftheta, ftheta_dot
 
 
 @jit
@@ -142,19 +168,25 @@ def _step_cartpole_rows(
     """Rows ``lo .. hi - 1`` of :func:`_step_cartpole` (a called function: in a parfor
     body numba has dropped in-place writes of inlined code).
 
-    With one row of physics, a vectorized pass (:func:`_cartpole_physics`) steps
-    every row first and this loop does the bookkeeping (measured, 4096 rows, one
-    thread: 118-125 -> 85-88 us a step, the same bits); per-row physics and the
-    rare row whose pole angle is beyond the polynomials step here, as before.
+    With one row of physics, a vectorized pass (:func:`_step_cartpole_common`)
+    steps every row whose step ends nothing; this loop finishes those rows and
+    steps the others one by one, as before (measured, 4096 rows, one thread:
+    85-90 -> 43-46 us a step, the same bits; before the pass 118-125 us). With
+    physics per row, every row steps here.
     """
-    # Measured with 4096 environments before the polynomials: a first pass computing
-    # the physics of two environments per iteration into a scratch array was slower
-    # (34 vs 40 M env-steps/s): scalar, the extra pass cost more than it hid.
     multi = params.shape[0] > 1
-    nxt = np.empty((4, 0 if multi else hi - lo))
+    special = np.ones(hi - lo, dtype=np.bool_)
     if not multi:
-        _cartpole_physics(lo, hi, params, state.reshape(-1), actions, nxt)
+        _step_cartpole_common(
+            lo, hi, params, state.reshape(-1), ep_len, needs_reset, actions, max_steps, mode,
+            obs.reshape(-1), final_obs.reshape(-1), special,
+        )  # fmt: skip
     for i in range(lo, hi):
+        if not special[i - lo]:
+            rew[i] = 0.0 if terminated[i] else 1.0
+            term[i] = False
+            trunc[i] = False
+            continue
         r = i if multi else 0
         if mode == MODE_NEXT_STEP and needs_reset[i]:
             nr = resets[i]
@@ -171,14 +203,9 @@ def _step_cartpole_rows(
             term[i] = False
             trunc[i] = False
             continue
-        if multi or abs(state[i, 2]) > POLY_LIMIT:
-            x, x_dot, theta, theta_dot, done = cartpole_step(
-                params, r, state[i, 0], state[i, 1], state[i, 2], state[i, 3], actions[i]
-            )
-        else:
-            j = i - lo
-            x, x_dot, theta, theta_dot = nxt[0, j], nxt[1, j], nxt[2, j], nxt[3, j]
-            done = cartpole_ended(params, 0, x, theta)
+        x, x_dot, theta, theta_dot, done = cartpole_step(
+            params, r, state[i, 0], state[i, 1], state[i, 2], state[i, 3], actions[i]
+        )
         state[i, 0] = x
         state[i, 1] = x_dot
         state[i, 2] = theta
