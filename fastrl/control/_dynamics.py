@@ -140,15 +140,27 @@ def cartpole_step(params, r, x, x_dot, theta, theta_dot, action):
         params[r, P_GRAVITY], params[r, P_MASSPOLE], params[r, P_TOTAL_MASS], params[r, P_LENGTH],
         params[r, P_POLEMASS_LENGTH], params[r, P_TAU], params[r, P_SEMI_IMPLICIT] != 0.0,
     )  # fmt: skip
-    return x, x_dot, theta, theta_dot, cartpole_ended(params, r, x, theta)
+    ended = cartpole_ended(x, theta, params[r, P_X_THRESHOLD], params[r, P_THETA_THRESHOLD])
+    return x, x_dot, theta, theta_dot, ended
 
 
 @ijit
-def cartpole_ended(params, r, x, theta):
-    """Gymnasium's termination: the cart or the pole beyond its threshold."""
-    x_lim = params[r, P_X_THRESHOLD]
-    theta_lim = params[r, P_THETA_THRESHOLD]
-    return x < -x_lim or x > x_lim or theta < -theta_lim or theta > theta_lim
+def cartpole_ended(x, theta, x_lim, theta_lim):
+    """Gymnasium's termination: the cart or the pole beyond its threshold (no branch)."""
+    return (x < -x_lim) | (x > x_lim) | (theta < -theta_lim) | (theta > theta_lim)
+
+
+@ijit
+def cartpole_constants(params, r):
+    """Row ``r``'s ``(force_mag, gravity, masspole, total_mass, length, polemass_length, tau,
+    semi, x_lim, theta_lim)``: what :func:`cartpole_advance` and :func:`cartpole_ended` take,
+    read once before a loop over lanes or rows."""
+    return (
+        params[r, P_FORCE_MAG], params[r, P_GRAVITY], params[r, P_MASSPOLE],
+        params[r, P_TOTAL_MASS], params[r, P_LENGTH], params[r, P_POLEMASS_LENGTH],
+        params[r, P_TAU], params[r, P_SEMI_IMPLICIT] != 0.0, params[r, P_X_THRESHOLD],
+        params[r, P_THETA_THRESHOLD],
+    )  # fmt: skip
 
 
 # MountainCar-v0 (Moore 1990): columns of its parameter rows.

@@ -42,17 +42,9 @@ import numpy as np
 
 from fastrl._jit import ijit, jit, pjit, prange
 from fastrl.control._dynamics import (
-    P_FORCE_MAG,
-    P_GRAVITY,
-    P_LENGTH,
-    P_MASSPOLE,
-    P_POLEMASS_LENGTH,
-    P_SEMI_IMPLICIT,
-    P_TAU,
-    P_THETA_THRESHOLD,
-    P_TOTAL_MASS,
-    P_X_THRESHOLD,
     cartpole_advance,
+    cartpole_constants,
+    cartpole_ended,
     cartpole_reset,
     poly_cos,
     poly_sin,
@@ -77,16 +69,8 @@ def _step_lanes(st, n, done, alive, params, max_steps):
 
     ``done[l]`` is set for a live lane whose episode ended with this step.
     """
-    force_mag = params[0, P_FORCE_MAG]
-    gravity = params[0, P_GRAVITY]
-    masspole = params[0, P_MASSPOLE]
-    total_mass = params[0, P_TOTAL_MASS]
-    length = params[0, P_LENGTH]
-    polemass_length = params[0, P_POLEMASS_LENGTH]
-    tau = params[0, P_TAU]
-    x_lim = params[0, P_X_THRESHOLD]
-    theta_lim = params[0, P_THETA_THRESHOLD]
-    semi = params[0, P_SEMI_IMPLICIT] != 0.0
+    (force_mag, gravity, masspole, total_mass, length, polemass_length, tau, semi, x_lim,
+     theta_lim) = cartpole_constants(params, 0)  # fmt: skip
     for lane in range(LANES):
         x = st[_X, lane]
         x_dot = st[_X_DOT, lane]
@@ -109,7 +93,7 @@ def _step_lanes(st, n, done, alive, params, max_steps):
         st[_THETA_DOT, lane] = theta_dot
         m = n[lane] + 1
         n[lane] = m
-        ended = (x < -x_lim) | (x > x_lim) | (theta < -theta_lim) | (theta > theta_lim)
+        ended = cartpole_ended(x, theta, x_lim, theta_lim)
         done[lane] = (ended | (m >= max_steps)) & alive[lane]
 
 

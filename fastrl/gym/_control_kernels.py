@@ -31,20 +31,12 @@ import numpy as np
 
 from fastrl._jit import ijit, jit, pjit, prange
 from fastrl.control._dynamics import (
-    P_FORCE_MAG,
-    P_GRAVITY,
-    P_LENGTH,
-    P_MASSPOLE,
-    P_POLEMASS_LENGTH,
-    P_SEMI_IMPLICIT,
-    P_TAU,
-    P_THETA_THRESHOLD,
-    P_TOTAL_MASS,
-    P_X_THRESHOLD,
     POLY_LIMIT,
     acrobot_reset,
     acrobot_step,
     cartpole_advance,
+    cartpole_constants,
+    cartpole_ended,
     cartpole_reset,
     cartpole_step,
     continuous_mountain_car_step,
@@ -119,16 +111,8 @@ def _step_cartpole_common(
     unsigned indices spare it numba's negative-index wraparound, which had kept
     the loop scalar.
     """
-    force_mag = params[0, P_FORCE_MAG]
-    gravity = params[0, P_GRAVITY]
-    masspole = params[0, P_MASSPOLE]
-    total_mass = params[0, P_TOTAL_MASS]
-    length = params[0, P_LENGTH]
-    polemass_length = params[0, P_POLEMASS_LENGTH]
-    tau = params[0, P_TAU]
-    semi = params[0, P_SEMI_IMPLICIT] != 0.0
-    x_lim = params[0, P_X_THRESHOLD]
-    theta_lim = params[0, P_THETA_THRESHOLD]
+    (force_mag, gravity, masspole, total_mass, length, polemass_length, tau, semi, x_lim,
+     theta_lim) = cartpole_constants(params, 0)  # fmt: skip
     next_mode = mode == MODE_NEXT_STEP
     limited = max_steps > 0
     one, two, three = np.uint64(1), np.uint64(2), np.uint64(3)
@@ -141,7 +125,7 @@ def _step_cartpole_common(
             x0, x_dot0, theta0, theta_dot0, force, poly_cos(theta0), poly_sin(theta0), gravity,
             masspole, total_mass, length, polemass_length, tau, semi,
         )  # fmt: skip
-        ended = (x < -x_lim) | (x > x_lim) | (theta < -theta_lim) | (theta > theta_lim)
+        ended = cartpole_ended(x, theta, x_lim, theta_lim)
         el = ep_len[u]
         cut = limited & (el + 1 >= max_steps)
         rare = (next_mode & needs_reset[u]) | ended | cut | (abs(theta0) > POLY_LIMIT)
