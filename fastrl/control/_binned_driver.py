@@ -80,6 +80,10 @@ def train_block(
     curves; ``block_bad[B, 2]`` stays -1 unless a hook returned an action out of
     range. See the module docstring.
     """
+    # The arguments outlive the call: borrowed, the inlined cartpole_step and
+    # bin_index copy them without atomic reference counting (fastrl._borrow).
+    params, binning = borrow(params), borrow(binning)
+    block_mean, block_m2 = borrow(block_mean), borrow(block_m2)
     num_states = out_q.shape[1]
     lo = b * BLOCK
     hi = min(lo + BLOCK, num_runs)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fastrl._borrow import borrow
 from fastrl._jit import jit
 from fastrl.rng import counter, run_key, uniform
 from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
@@ -58,6 +59,10 @@ def _step_tabular(
     ``draws[i]`` gets the uniform that chose the transition (kept on autoreset
     steps), from which the single environment finds the sampled entry.
     """
+    # Borrowed views (fastrl._borrow): the inlined env_step copied the model
+    # arrays with atomic reference counting, 75% of a FrozenLake step (perf).
+    next_state, prob, reward = borrow(next_state), borrow(prob), borrow(reward)
+    terminated, initial = borrow(terminated), borrow(initial)
     multi = next_state.shape[0] > 1
     for i in range(s.shape[0]):
         n = i if multi else 0
@@ -101,6 +106,7 @@ def _step_tabular(
 @jit
 def _reset_tabular(initial, keys, s, resets, ep_len, needs_reset, mask, obs):
     """Reset the sub-environments where ``mask``; ``obs`` gets every current state."""
+    initial = borrow(initial)
     multi = initial.shape[0] > 1
     for i in range(s.shape[0]):
         if mask[i]:

@@ -93,6 +93,13 @@ def train_block(
     numba also dropped in-place writes that inlined hooks made through a record
     of arrays (``tab.q[s, a] += ...`` was lost).
     """
+    # The arguments live until the call returns, so borrowed views of them are
+    # safe; without them every inlined env_step copied the four model arrays with
+    # an atomic increment and decrement each (perf: 65% of a Q-learning step in
+    # NRT_incref/NRT_decref, FrozenLake 4x4; 8 -> 14.5 M env-steps/s, one thread).
+    next_state, prob, reward = borrow(next_state), borrow(prob), borrow(reward)
+    terminated, initial = borrow(terminated), borrow(initial)
+    block_mean, block_m2 = borrow(block_mean), borrow(block_m2)
     num_mdps = next_state.shape[0]
     num_states = next_state.shape[1]
     num_actions = next_state.shape[2]

@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from fastrl._borrow import borrow, keep_alive
 from fastrl._jit import jit
 from fastrl.policies import categorical
 from fastrl.rng import counter, run_key, uniform
@@ -155,6 +156,11 @@ def predict_block(b, method, next_state, prob, reward, terminated, initial, targ
     ``out_v[R, S]`` receives the final estimates, ``out_mean_rms[R]`` each run's
     RMS error averaged over its episodes.
     """
+    # Borrowed views (fastrl._borrow): the arguments outlive the call, and the
+    # inlined env_step and categorical copied them with atomic reference counting.
+    next_state, prob, reward = borrow(next_state), borrow(prob), borrow(reward)
+    terminated, initial = borrow(terminated), borrow(initial)
+    target, behaviour = borrow(target), borrow(behaviour)
     num_states = next_state.shape[1]
     num_masked = 0
     for s in range(num_states):
@@ -170,8 +176,9 @@ def predict_block(b, method, next_state, prob, reward, terminated, initial, targ
     actions = np.zeros(max_steps, dtype=np.int64)
     rewards = np.zeros(max_steps)
     mean, m2 = block_mean[b], block_m2[b]
-    cdf = np.empty(num_states)  # the learning driver's O(1) reset: the same states as a scan
-    guide = np.empty(num_states, dtype=np.int64)
+    # the learning driver's O(1) reset: the same states as a scan
+    cdf_own, guide_own = np.empty(num_states), np.empty(num_states, dtype=np.int64)
+    cdf, guide = borrow(cdf_own), borrow(guide_own)
     last = initial_cdf(initial, 0, cdf, guide)
     act = behaviour if method == IS_ORDINARY or method == IS_WEIGHTED else target
     for i in range(lo, hi):
@@ -218,3 +225,4 @@ def predict_block(b, method, next_state, prob, reward, terminated, initial, targ
         out_v[i, :] = v
         out_mean_rms[i] = sum_rms / num_episodes
     block_n[b] = hi - lo
+    keep_alive(cdf_own, guide_own)

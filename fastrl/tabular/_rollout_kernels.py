@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from fastrl import rng
+from fastrl._borrow import borrow
 from fastrl._jit import jit, pjit, prange
 from fastrl.policies import SLOT_ACTION, categorical
 from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
@@ -31,7 +32,11 @@ def _episode_stats(
 ):  # fmt: skip
     # Policies as one 2-D table: a row view per step would cost reference counting.
     num_states = probs.shape[1]
-    probs2 = probs.reshape(probs.shape[0] * num_states, probs.shape[2])
+    probs2 = borrow(probs.reshape(probs.shape[0] * num_states, probs.shape[2]))
+    # Borrowed views (fastrl._borrow): the arguments outlive the call, and the
+    # inlined env_step copied them with atomic reference counting (perf).
+    next_state, prob, reward = borrow(next_state), borrow(prob), borrow(reward)
+    terminated, initial = borrow(terminated), borrow(initial)
     t = np.int64(0)
     mean = 0.0
     m2 = 0.0
