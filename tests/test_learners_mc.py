@@ -124,12 +124,17 @@ def test_binary_search_reset_is_the_linear_scan_bit_for_bit():
     # the learning driver samples initial states with a guide table on running sums: the same
     # state as the linear scan for any u, at the sums' own values and past the total too
     from fastrl._jit import jit
-    from fastrl.tabular._dynamics import initial_cdf, sample_initial, sample_initial_cdf
+    from fastrl.tabular._dynamics import (
+        guide_buckets,
+        initial_cdf,
+        sample_initial,
+        sample_initial_cdf,
+    )
 
     @jit
     def both(initial, us):
         cdf = np.empty(initial.shape[1])
-        guide = np.empty(initial.shape[1], dtype=np.int64)
+        guide = np.empty(guide_buckets(initial.shape[1]), dtype=np.int64)
         out = np.empty((2, us.shape[0]), dtype=np.int64)
         last = initial_cdf(initial, 0, cdf, guide)
         for j in range(us.shape[0]):
@@ -138,12 +143,20 @@ def test_binary_search_reset_is_the_linear_scan_bit_for_bit():
         return out
 
     gen = np.random.default_rng(0)
-    for size in (1, 2, 3, 7, 64, 291):
+    weights = []
+    for size in (1, 2, 3, 7, 64, 291, 20_000):
         w = gen.random(size) * (gen.random(size) < 0.6)
         w[gen.integers(size)] = 0.3
-        w = (w / w.sum())[None]
+        weights.append(w / w.sum())
+    # sums on bucket edges, zero entries at both ends, totals below 1 and (1 / 9) above
+    weights += [np.array([0.0, 0.5, 0.25, 0.0, 0.25, 0.0]), np.full(8, 0.125)]
+    weights += [np.full(10, 0.1), np.full(9, 1.0 / 9.0), np.array([0.7, 0.2, 0.1])]
+    weights.append(np.append(np.full(9, 1.0 / 9.0), 1e-17))  # the total reached before `last`
+    for w in weights:
+        size = w.shape[0]
+        w = w[None]
         edges = np.cumsum(w[0])
-        grid = np.arange(size + 1) / size  # bucket edges
+        grid = np.arange(guide_buckets(size) + 1) / guide_buckets(size)  # bucket edges
         near = [np.nextafter(edges, 0), np.nextafter(grid, 0), np.nextafter(grid, 2)]
         us = np.concatenate([gen.random(2000), edges, grid, *near, [0.0, 1.0, 1.5]])
         got = both(w, us)

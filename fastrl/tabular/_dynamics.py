@@ -79,19 +79,38 @@ def env_step(next_state, prob, reward, terminated, n, s, a, u):
 
 
 @ijit
+def guide_buckets(num_states):
+    """Length of the guide table of :func:`initial_cdf` for ``num_states`` states.
+
+    A power of two (so ``u * K`` is exact), 8 buckets per state up to 65,536 and
+    at least one per state: most buckets then hold no boundary of the running
+    sums, and a reset is one load and a predictable branch.
+    """
+    target = max(min(8 * num_states, 65536), num_states)
+    k = np.int64(1)
+    while k < target:
+        k *= 2
+    return k
+
+
+@ijit
 def initial_cdf(initial, n, cdf, guide):
     """Tables of :func:`sample_initial_cdf` for row ``n`` of ``initial``; returns the last
     state of positive probability (the rounding fallback).
 
     ``cdf[s]`` is the running sum the linear scan of :func:`sample_initial` holds
-    after state ``s`` (zero entries leave it unchanged, exactly); ``guide[k]``
-    (``K = len(guide)`` buckets) is the first ``s`` with ``cdf[s] > k / K - 1e-9``,
-    a state at or before the answer for every ``u`` in bucket ``k`` (the margin
-    covers the rounding of ``u * K``).
+    after state ``s`` (zero entries leave it unchanged, exactly). ``guide`` has
+    ``K`` entries, ``K`` a power of two (:func:`guide_buckets`); bucket ``k``
+    holds the ``u`` in ``[k / K, (k + 1) / K)``, and ``a`` is the first state with
+    ``cdf[a] > k / K``, a state at or before the answer for each of them. When
+    every ``u`` of the bucket has the answer ``a`` (``cdf[a] >= (k + 1) / K``; in
+    the last bucket, which also takes ``u >= 1``, only if ``a`` is ``last``),
+    ``guide[k] = a``; otherwise ``guide[k] = ~a`` (negative): scan from ``a``.
     """
     acc = 0.0
     last = 0
-    for s in range(initial.shape[1]):
+    num_states = initial.shape[1]
+    for s in range(num_states):
         w = initial[n, s]
         if w > 0.0:
             acc += w
@@ -100,10 +119,16 @@ def initial_cdf(initial, n, cdf, guide):
     num_buckets = guide.shape[0]
     s = 0
     for k in range(num_buckets):
-        threshold = k / num_buckets - 1e-9
-        while s < cdf.shape[0] - 1 and cdf[s] <= threshold:
+        lo = k / num_buckets
+        hi = (k + 1) / num_buckets
+        while s < num_states and cdf[s] <= lo:
             s += 1
-        guide[k] = s
+        if s >= num_states:
+            guide[k] = last  # every u of the bucket is at or past the total
+        elif cdf[s] >= hi and (k < num_buckets - 1 or s == last):
+            guide[k] = s
+        else:
+            guide[k] = ~s
     return np.int64(last)
 
 
@@ -112,14 +137,19 @@ def sample_initial_cdf(cdf, guide, last, u):
     """:func:`sample_initial` from the tables of :func:`initial_cdf`: the same state, bit for bit.
 
     The first ``s`` with ``u < cdf[s]`` (it has positive probability: a zero
-    entry repeats the sum before it), found by a short forward scan from the
-    guide entry of ``u``'s bucket (Chen & Asau's guide table), or ``last`` if
-    rounding leaves ``u`` at or above the total. The linear scan's chain of
-    dependent additions cost ~150 ns per reset on Blackjack's 291 states, most
-    of a whole game (measured); a binary search ~50 ns (its branches mispredict).
+    entry repeats the sum before it), read from the guide entry of ``u``'s bucket
+    when the bucket holds no boundary, else found by a short forward scan from
+    it (Chen & Asau's guide table), or ``last`` if rounding leaves ``u`` at or
+    above the total. The linear scan's chain of dependent additions cost ~150 ns
+    per reset on Blackjack's 291 states, most of a whole game (measured); a
+    binary search ~50 ns (its branches mispredict); a guide of one bucket per
+    state ~35 ns (the scan's exit mispredicted).
     """
-    k = min(np.int64(u * guide.shape[0]), guide.shape[0] - 1)
-    s = guide[k]
+    num_buckets = guide.shape[0]
+    g = guide[min(np.int64(u * num_buckets), num_buckets - 1)]
+    if g >= 0:
+        return g
+    s = ~g
     num_states = cdf.shape[0]
     while s < num_states and cdf[s] <= u:
         s += 1

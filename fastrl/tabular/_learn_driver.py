@@ -45,6 +45,7 @@ from fastrl.tabular._dynamics import (
     SLOT_RESET,
     SLOT_TRANSITION,
     env_step,
+    guide_buckets,
     initial_cdf,
     sample_initial_cdf,
 )
@@ -117,7 +118,7 @@ def train_block(
     counts, row, w = borrow(counts_own), borrow(row_own), borrow(w_own)
     # sample_initial from a guide table: the same states, in O(1) expected
     cdf_own = np.empty(num_states)
-    guide_own = np.empty(num_states, dtype=np.int64)
+    guide_own = np.empty(guide_buckets(num_states), dtype=np.int64)
     cdf, guide = borrow(cdf_own), borrow(guide_own)
     last = initial_cdf(initial, 0, cdf, guide)
     mean_r, m2_r = block_mean[0, b], block_m2[0, b]

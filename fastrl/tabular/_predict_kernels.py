@@ -34,6 +34,7 @@ from fastrl.tabular._dynamics import (
     SLOT_RESET,
     SLOT_TRANSITION,
     env_step,
+    guide_buckets,
     initial_cdf,
     sample_initial_cdf,
 )
@@ -177,7 +178,8 @@ def predict_block(b, method, next_state, prob, reward, terminated, initial, targ
     rewards = np.zeros(max_steps)
     mean, m2 = block_mean[b], block_m2[b]
     # the learning driver's O(1) reset: the same states as a scan
-    cdf_own, guide_own = np.empty(num_states), np.empty(num_states, dtype=np.int64)
+    cdf_own = np.empty(num_states)
+    guide_own = np.empty(guide_buckets(num_states), dtype=np.int64)
     cdf, guide = borrow(cdf_own), borrow(guide_own)
     last = initial_cdf(initial, 0, cdf, guide)
     act = behaviour if method == IS_ORDINARY or method == IS_WEIGHTED else target
