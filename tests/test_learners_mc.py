@@ -120,6 +120,46 @@ def test_exploring_starts_and_registry():
             cls(**{flag: 1})
 
 
+def test_successor_tables_pick_env_steps_entry_bit_for_bit():
+    # the learning driver samples successors by counting running sums at or below u
+    # (env_step_cdf): the entry env_step's scan picks, for any u, at the sums' own
+    # values and next to them, past the total too, with zero entries anywhere
+    from fastrl._jit import jit
+    from fastrl.tabular._dynamics import env_step, env_step_cdf, successor_tables
+
+    @jit
+    def both(next_state, prob, cum, last, reward, terminated, us):
+        out = np.empty((2, 3, us.shape[0], prob.shape[1], prob.shape[2]))
+        for j in range(us.shape[0]):
+            for s in range(prob.shape[1]):
+                for a in range(prob.shape[2]):
+                    x = env_step(next_state, prob, reward, terminated, 0, s, a, us[j])
+                    y = env_step_cdf(next_state, cum, last, reward, terminated, 0, s, a, us[j])
+                    out[0, 0, j, s, a], out[0, 1, j, s, a], out[0, 2, j, s, a] = x
+                    out[1, 0, j, s, a], out[1, 1, j, s, a], out[1, 2, j, s, a] = y
+        return out
+
+    gen = np.random.default_rng(1)
+    for entries in (1, 3, 4, 5, 10, 33):
+        rows = gen.random((6, 2, entries)) * (gen.random((6, 2, entries)) < 0.6)
+        rows[:, :, gen.integers(entries)] += 0.3
+        rows[0, 0] = 0.0
+        rows[0, 0, -1] = 1.0  # only the last entry
+        rows[1, 0] = 1.0 / entries  # sums that may end above or below 1
+        rows[1, 1, 0] = 1e-17  # positive, and too small to move the sum
+        prob = (rows / rows.sum(axis=2, keepdims=True))[None]
+        prob[0, 1, 1, 0] = 1e-17
+        next_state = np.arange(prob.size, dtype=np.int64).reshape(prob.shape) % 6
+        reward = gen.random(prob.shape)
+        terminated = gen.random(prob.shape) < 0.5
+        cum, last = successor_tables(prob)
+        edges = np.unique(cum)
+        near = [np.nextafter(edges, 0), np.nextafter(edges, 2)]
+        us = np.concatenate([gen.random(500), edges, *near, [0.0, 1.0 - 2.0**-53, 1.0, 1.5]])
+        got = both(next_state, prob, cum, last, reward, terminated, us)
+        np.testing.assert_array_equal(got[0], got[1])
+
+
 def test_binary_search_reset_is_the_linear_scan_bit_for_bit():
     # the learning driver samples initial states with a guide table on running sums: the same
     # state as the linear scan for any u, at the sums' own values and past the total too

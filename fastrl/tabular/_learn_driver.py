@@ -13,7 +13,8 @@ episodes, from 0) does, in this order:
 
 1. ``a = act(p, tab, scr, ctx, s, t)``; an ``a`` outside ``[0, A)`` stops the
    block and is reported (never used as an index);
-2. ``s_next, r, term`` from :func:`fastrl.tabular._dynamics.env_step` with the
+2. ``s_next, r, term`` from :func:`fastrl.tabular._dynamics.env_step_cdf` (the
+   successor :func:`~fastrl.tabular._dynamics.env_step` picks) with the
    env-stream draw ``(t, SLOT_TRANSITION)``;
 3. ``N[s, a] += 1`` where the count bonus reads it (:func:`~.explore.observe`);
 4. ``update(p, tab, scr, ctx, s, a, r, s_next, term, trunc, t)``, ``trunc``
@@ -44,7 +45,7 @@ from fastrl.stats import welford_add
 from fastrl.tabular._dynamics import (
     SLOT_RESET,
     SLOT_TRANSITION,
-    env_step,
+    env_step_cdf,
     guide_buckets,
     initial_cdf,
     sample_initial_cdf,
@@ -66,7 +67,7 @@ make_tables = reset_tables = borrow_tables = make_scratch = reset_scratch = borr
 
 @jit
 def train_block(
-    b, p, x, dims, next_state, prob, reward, terminated, initial, switch_at, max_steps,
+    b, p, x, dims, next_state, cum, last_entry, reward, terminated, initial, switch_at, max_steps,
     num_episodes, env_root, agent_root, run_start, num_runs, record, tail_episodes,
     out_q, out_summary, out_returns, out_lengths, block_n, block_mean, block_m2, block_bad,
 ):  # fmt: skip
@@ -75,7 +76,9 @@ def train_block(
     Called from Python once per block (:func:`fastrl._threads.run_each_block`),
     blocks in parallel on Python threads; ``run_start`` is a multiple of BLOCK.
     ``p`` is the learner's config record, ``x`` its :class:`~.explore.Exploration`,
-    ``dims`` the int64 sizes of its tables and scratch. ``out_q[runs, S, A]``
+    ``dims`` the int64 sizes of its tables and scratch; ``cum`` and ``last_entry``
+    the model's successor tables (:func:`~fastrl.tabular._dynamics.successor_tables`
+    of its ``prob``). ``out_q[runs, S, A]``
     receives final Q tables at global rows; ``block_n[B]``,
     ``block_mean``/``block_m2[NUM_METRICS, B, E]`` the per-block episode curves of
     the chunk; ``out_returns``/``out_lengths[runs, E]`` the per-run curves when
@@ -98,8 +101,8 @@ def train_block(
     # safe; without them every inlined env_step copied the four model arrays with
     # an atomic increment and decrement each (perf: 65% of a Q-learning step in
     # NRT_incref/NRT_decref, FrozenLake 4x4; 8 -> 14.5 M env-steps/s, one thread).
-    next_state, prob, reward = borrow(next_state), borrow(prob), borrow(reward)
-    terminated, initial = borrow(terminated), borrow(initial)
+    next_state, cum, last_entry = borrow(next_state), borrow(cum), borrow(last_entry)
+    reward, terminated, initial = borrow(reward), borrow(terminated), borrow(initial)
     block_mean, block_m2 = borrow(block_mean), borrow(block_m2)
     num_mdps = next_state.shape[0]
     num_states = next_state.shape[1]
@@ -162,8 +165,8 @@ def train_block(
                     block_bad[b, 1] = a
                     bad = True
                     break
-                s_next, r, term = env_step(
-                    next_state, prob, reward, terminated, n, s, a,
+                s_next, r, term = env_step_cdf(
+                    next_state, cum, last_entry, reward, terminated, n, s, a,
                     uniform(env_key, counter(t, SLOT_TRANSITION)),
                 )  # fmt: skip
                 observe(ctx, s, a)

@@ -31,6 +31,7 @@ from numba.core.errors import NumbaError
 from fastrl import _threads
 from fastrl._jit import ijit
 from fastrl._plugin import driver_module
+from fastrl.tabular._dynamics import successor_tables
 from fastrl.tabular.learners import explore
 from fastrl.tabular.learners._base import (
     _DTYPES,
@@ -338,15 +339,18 @@ def plan_for(agent: TabularAgent) -> LearnerPlan:
 
 def run_blocks(plan, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs,
                record_runs, tail, q, summary, returns, lengths, stream_env, stream_agent,
-               block_size, num_metrics, switch_at=-1):  # fmt: skip
+               block_size, num_metrics, switch_at=-1, successors=None):  # fmt: skip
     """Call the driver on one chunk; returns ``block_n, block_mean, block_m2``.
 
     ``switch_at``: the step at which a changing map switches from map 0 to map 1
     of ``arrays`` (:class:`~fastrl.tabular.changing.ChangingMDP`), -1 for none.
+    ``successors``: :func:`~fastrl.tabular._dynamics.successor_tables` of the
+    model, made here when not given (a caller with several chunks makes it once).
     """
     from fastrl.tabular.learners._base import exploration_settings
 
     next_state, prob, reward, terminated, initial = arrays
+    cum, last_entry = successor_tables(prob) if successors is None else successors
     num_states, num_actions = next_state.shape[1], next_state.shape[2]
     p = plan.params(agent)
     dims = plan.dims(agent, num_states, num_actions, max_steps)
@@ -357,7 +361,8 @@ def run_blocks(plan, agent, arrays, max_steps, episodes, roots, run_start, chunk
     block_bad = np.full((blocks, 2), -1, dtype=np.int64)
     try:
         _threads.run_each_block(plan.kernel, blocks, (
-            p, exploration_settings(agent), dims, next_state, prob, reward, terminated, initial,
+            p, exploration_settings(agent), dims, next_state, cum, last_entry, reward, terminated,
+            initial,
             np.int64(switch_at), np.int64(max_steps), np.int64(episodes), roots[stream_env],
             roots[stream_agent], np.int64(run_start), np.int64(chunk_runs), record_runs,
             np.int64(tail),

@@ -25,6 +25,7 @@ from fastrl._table import format_table
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
 from fastrl.tabular import _learn_driver as K
+from fastrl.tabular._dynamics import successor_tables
 from fastrl.tabular._learn_plan import plan_for, run_blocks
 from fastrl.tabular.changing import ChangingMDP
 from fastrl.tabular.learners import TabularAgent
@@ -348,12 +349,13 @@ def _train(
     acc = Accumulator(K.NUM_METRICS, episodes)
     label = type(agent).__name__
     kernel = train_kernel_for(agent)
+    successors = successor_tables(arrays[1])  # once for every chunk
     for first, blocks in _chunks.chunk_blocks(num_blocks, chunk_blocks, get_num_threads()):
         run_start = first * K.BLOCK
         chunk_runs = min(blocks * K.BLOCK, runs - run_start)
         block_n, block_mean, block_m2 = _train_blocks(
             kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs,
-            record_runs, tail, q, summary, returns, lengths, switch_at,
+            record_runs, tail, q, summary, returns, lengths, switch_at, successors,
         )  # fmt: skip
         acc.add_blocks(block_n, block_mean, block_m2)
         if progress:
@@ -393,9 +395,12 @@ def train_kernel_for(agent: TabularAgent):
 
 def _train_blocks(
     kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs,
-    record_runs, tail, q, summary, returns, lengths, switch_at=-1,
+    record_runs, tail, q, summary, returns, lengths, switch_at=-1, successors=None,
 ):  # fmt: skip
     """Train runs ``run_start .. run_start + chunk_runs - 1`` (``run_start`` a multiple of BLOCK).
+
+    ``successors``: the model's :func:`~fastrl.tabular._dynamics.successor_tables`
+    (made per call when not given).
 
     Writes rows ``run_start + j`` of ``q``, ``summary`` (and ``returns``/``lengths``
     when recording) and returns the chunk's per-block episode statistics
@@ -417,7 +422,7 @@ def _train_blocks(
     return run_blocks(
         kernel, agent, arrays, max_steps, episodes, roots, run_start, chunk_runs, record_runs,
         tail, q, summary, returns, lengths, STREAM_ENV, STREAM_AGENT, K.BLOCK, K.NUM_METRICS,
-        switch_at,
+        switch_at, successors,
     )  # fmt: skip
 
 
