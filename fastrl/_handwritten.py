@@ -4,8 +4,9 @@ One-step epsilon-greedy Q-learning on one MDP, written the way a numba user
 would write it for this job alone: no plug-in records, no schedule, no count
 bonus, no Welford statistics (plain per-block sums), no greedy-policy
 evaluation afterwards. It uses the same addressed draws and primitives as the
-driver, so its Q tables equal ``train``'s bit for bit (``tests/test_bench.py``
-checks it), and ``fastrl bench --group tabular-handwritten`` times the two side
+driver, but steps with the reference ``env_step`` and ``sample_initial`` (the
+driver's table-driven versions pick the same entries), so its Q tables equal
+``train``'s bit for bit (``tests/test_handwritten.py`` checks it), and ``fastrl bench --group tabular-handwritten`` times the two side
 by side.
 """
 

@@ -32,7 +32,7 @@ import numpy as np
 from fastrl._borrow import borrow
 from fastrl._jit import jit
 from fastrl.rng import counter, run_key, uniform
-from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
+from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step_cdf, sample_initial
 
 MODE_NEXT_STEP = 0
 MODE_SAME_STEP = 1
@@ -51,18 +51,21 @@ MODE_DISABLED = 2
 
 @jit
 def _step_tabular(
-    next_state, prob, reward, terminated, initial, keys, s, t, resets, ep_len, needs_reset,
-    actions, max_steps, mode, obs, rew, term, trunc, final_obs, draws,
+    next_state, cum, last_entry, reward, terminated, initial, keys, s, t, resets, ep_len,
+    needs_reset, actions, max_steps, mode, obs, rew, term, trunc, final_obs, draws,
 ):  # fmt: skip
     """Step every sub-environment once; ``max_steps`` 0 means no episode limit.
+
+    ``cum``, ``last_entry``: the model's successor tables
+    (:func:`fastrl.tabular._dynamics.successor_tables`).
 
     ``draws[i]`` gets the uniform that chose the transition (kept on autoreset
     steps), from which the single environment finds the sampled entry.
     """
     # Borrowed views (fastrl._borrow): the inlined env_step copied the model
     # arrays with atomic reference counting, 75% of a FrozenLake step (perf).
-    next_state, prob, reward = borrow(next_state), borrow(prob), borrow(reward)
-    terminated, initial = borrow(terminated), borrow(initial)
+    next_state, cum, last_entry = borrow(next_state), borrow(cum), borrow(last_entry)
+    reward, terminated, initial = borrow(reward), borrow(terminated), borrow(initial)
     multi = next_state.shape[0] > 1
     for i in range(s.shape[0]):
         n = i if multi else 0
@@ -82,7 +85,9 @@ def _step_tabular(
             continue
         u = uniform(key, counter(ti, SLOT_TRANSITION))
         draws[i] = u
-        s_next, r, done = env_step(next_state, prob, reward, terminated, n, s[i], actions[i], u)
+        s_next, r, done = env_step_cdf(
+            next_state, cum, last_entry, reward, terminated, n, s[i], actions[i], u
+        )
         ti += 1
         el = ep_len[i] + 1
         cut = max_steps > 0 and el >= max_steps

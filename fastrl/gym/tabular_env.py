@@ -18,6 +18,7 @@ from fastrl.gym.tabular_vector import (
     frozen_lake_model,
 )
 from fastrl.tabular import cliff_walking
+from fastrl.tabular._dynamics import successor_tables
 from fastrl.tabular.mdp import TabularMDP, batched_arrays
 from fastrl.validation import check_int
 
@@ -82,6 +83,7 @@ class TabularEnv(gym.Env):
         self._limit = _common.episode_limit(max_episode_steps, mdp.max_episode_steps)
         self.max_episode_steps = self._limit or None
         self._arrays = tuple(_common.readonly(a) for a in batched_arrays(mdp))
+        self._successors = successor_tables(self._arrays[1])
         self.observation_space = spaces.Discrete(mdp.num_states)
         self.action_space = spaces.Discrete(mdp.num_actions)
         names = action_names or tuple(str(a) for a in range(mdp.num_actions))
@@ -181,8 +183,10 @@ class TabularEnv(gym.Env):
         s = int(self._s[0])
         self._action[0] = action
         obs, rew, term, trunc, final = self._out
+        next_state, _, reward, terminated, initial = self._arrays
         _step_tabular(
-            *self._arrays, self._keys, self._s, self._t, self._resets, self._ep_len,
+            next_state, *self._successors, reward, terminated, initial, self._keys, self._s,
+            self._t, self._resets, self._ep_len,
             self._needs_reset, self._action, self._limit, MODE_DISABLED, obs, rew, term, trunc,
             final, self._draw,
         )  # fmt: skip

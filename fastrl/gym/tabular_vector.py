@@ -14,6 +14,7 @@ from fastrl.gym import _common
 from fastrl.gym._kernels import MODE_DISABLED, MODE_SAME_STEP, _reset_tabular, _step_tabular
 from fastrl.gym.render import grid_layout, render_ansi, render_rgb
 from fastrl.tabular import cliff_walking, frozen_lake, random_map
+from fastrl.tabular._dynamics import successor_tables
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
 from fastrl.validation import check_real
 
@@ -170,6 +171,7 @@ class TabularVectorEnv(VectorEnv):
         self.max_episode_steps = self._limit or None
         self.render_mode = render_mode
         self._arrays = tuple(_common.readonly(a) for a in batched_arrays(mdp))
+        self._successors = successor_tables(self._arrays[1])
         self.num_states, self.num_actions = mdp.num_states, mdp.num_actions
         self.single_observation_space = spaces.Discrete(self.num_states)
         self.observation_space = batch_space(self.single_observation_space, num_envs)
@@ -229,11 +231,11 @@ class TabularVectorEnv(VectorEnv):
         term = np.empty(n, dtype=np.bool_)
         trunc = np.empty(n, dtype=np.bool_)
         final = np.empty(n, dtype=np.int64) if self._mode == MODE_SAME_STEP else self._scratch
-        next_state, prob, reward, terminated, initial = self._arrays
+        next_state, _, reward, terminated, initial = self._arrays
         _step_tabular(
-            next_state, prob, reward, terminated, initial, self._keys, self._s, self._t,
-            self._resets, self._ep_len, self._needs_reset, actions, self._limit, self._mode,
-            obs, rew, term, trunc, final, self._draws,
+            next_state, *self._successors, reward, terminated, initial, self._keys, self._s,
+            self._t, self._resets, self._ep_len, self._needs_reset, actions, self._limit,
+            self._mode, obs, rew, term, trunc, final, self._draws,
         )  # fmt: skip
         self._last_action = actions
         infos = {}

@@ -7,10 +7,12 @@ disagree about dynamics. Arrays are the batched sparse successor form of
 ``prob[n, s, a, k]``, ``reward[n, s, a, k]``, ``terminated[n, s, a, k]`` and
 ``initial[n, s]``, where ``n`` picks the MDP of a stack (0 for a single one).
 
-The learning driver samples successors with :func:`env_step_cdf`, from
-running sums made once per call (:func:`successor_tables`), and initial states
-with :func:`sample_initial_cdf`; both pick what :func:`env_step` and
-:func:`sample_initial`, the references, pick.
+The sampling kernels (learning, prediction, evaluation, the Gymnasium
+environments) step with :func:`env_step_cdf`, from running sums made once per
+call (:func:`successor_tables`); the learning and prediction drivers reset
+with :func:`sample_initial_cdf`. Both pick what :func:`env_step` and
+:func:`sample_initial` pick: those two are the references (the tests' naive
+loops and the hand-written kernel of :mod:`fastrl._handwritten` use them).
 
 Draw addresses (slots of :func:`fastrl.rng.counter`, environment stream):
 :data:`SLOT_TRANSITION` for the successor, :data:`SLOT_RESET` for the
@@ -128,7 +130,7 @@ def env_step_cdf(next_state, cum, last, reward, terminated, n, s, a, u):
     scan's chain of dependent additions. Unsigned indices: no negative-index
     wraparound per load (the caller passes valid indices). Measured, one thread:
     Q-learning on FrozenLake 4x4 about 25% faster than with env_step, MC control
-    on Blackjack about 15%.
+    on Blackjack about 10%.
     """
     nu, su, au = np.uint64(n), np.uint64(s), np.uint64(a)
     num_entries = cum.shape[3]

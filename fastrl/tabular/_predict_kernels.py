@@ -33,7 +33,7 @@ from fastrl.tabular._dynamics import (
     FIRST_AGENT_SLOT,
     SLOT_RESET,
     SLOT_TRANSITION,
-    env_step,
+    env_step_cdf,
     guide_buckets,
     initial_cdf,
     sample_initial_cdf,
@@ -146,7 +146,8 @@ def _rms(v, true_v, mask, num_masked):
 
 
 @jit
-def predict_block(b, method, next_state, prob, reward, terminated, initial, target, behaviour,
+def predict_block(b, method, next_state, cum, last_entry, reward, terminated, initial, target,
+                  behaviour,
                   true_v, mask, alpha, average, gamma, n, lam, v0, max_steps, num_episodes,
                   env_root, agent_root, num_runs, out_v, out_mean_rms, block_n, block_mean,
                   block_m2):  # fmt: skip
@@ -159,8 +160,8 @@ def predict_block(b, method, next_state, prob, reward, terminated, initial, targ
     """
     # Borrowed views (fastrl._borrow): the arguments outlive the call, and the
     # inlined env_step and categorical copied them with atomic reference counting.
-    next_state, prob, reward = borrow(next_state), borrow(prob), borrow(reward)
-    terminated, initial = borrow(terminated), borrow(initial)
+    next_state, cum, last_entry = borrow(next_state), borrow(cum), borrow(last_entry)
+    reward, terminated, initial = borrow(reward), borrow(terminated), borrow(initial)
     target, behaviour = borrow(target), borrow(behaviour)
     num_states = next_state.shape[1]
     num_masked = 0
@@ -199,7 +200,9 @@ def predict_block(b, method, next_state, prob, reward, terminated, initial, targ
             while length < max_steps:
                 a = categorical(act, s, 1.0, uniform(key, counter(t, SLOT_POLICY)))
                 u = uniform(env_key, counter(t, SLOT_TRANSITION))
-                s_next, r, term = env_step(next_state, prob, reward, terminated, 0, s, a, u)
+                s_next, r, term = env_step_cdf(
+                    next_state, cum, last_entry, reward, terminated, 0, s, a, u
+                )
                 states[length] = s
                 actions[length] = a
                 rewards[length] = r

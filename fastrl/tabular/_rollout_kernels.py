@@ -19,7 +19,7 @@ from fastrl import rng
 from fastrl._borrow import borrow
 from fastrl._jit import jit, pjit, prange
 from fastrl.policies import SLOT_ACTION, categorical
-from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step, sample_initial
+from fastrl.tabular._dynamics import SLOT_RESET, SLOT_TRANSITION, env_step_cdf, sample_initial
 
 #: runs per parallel block
 BLOCK = 64
@@ -27,7 +27,7 @@ BLOCK = 64
 
 @jit
 def _episode_stats(
-    next_state, prob, reward, terminated, initial, probs, actions, deterministic,
+    next_state, cum, last_entry, reward, terminated, initial, probs, actions, deterministic,
     n, p, env_key, agent_key, episodes, max_steps, out_mean, out_m2, out_success, out_length, j,
 ):  # fmt: skip
     # Policies as one 2-D table: a row view per step would cost reference counting.
@@ -35,8 +35,8 @@ def _episode_stats(
     probs2 = borrow(probs.reshape(probs.shape[0] * num_states, probs.shape[2]))
     # Borrowed views (fastrl._borrow): the arguments outlive the call, and the
     # inlined env_step copied them with atomic reference counting (perf).
-    next_state, prob, reward = borrow(next_state), borrow(prob), borrow(reward)
-    terminated, initial = borrow(terminated), borrow(initial)
+    next_state, cum, last_entry = borrow(next_state), borrow(cum), borrow(last_entry)
+    reward, terminated, initial = borrow(reward), borrow(terminated), borrow(initial)
     t = np.int64(0)
     mean = 0.0
     m2 = 0.0
@@ -56,7 +56,9 @@ def _episode_stats(
                     rng.uniform(agent_key, rng.counter(t, SLOT_ACTION)),
                 )
             u = rng.uniform(env_key, rng.counter(t, SLOT_TRANSITION))
-            s_next, r, term = env_step(next_state, prob, reward, terminated, n, s, a, u)
+            s_next, r, term = env_step_cdf(
+                next_state, cum, last_entry, reward, terminated, n, s, a, u
+            )
             g += r
             t += 1
             s = s_next
@@ -76,7 +78,7 @@ def _episode_stats(
 
 @pjit
 def _evaluate(
-    next_state, prob, reward, terminated, initial, probs, actions, deterministic,
+    next_state, cum, last_entry, reward, terminated, initial, probs, actions, deterministic,
     env_root, agent_root, episodes, max_steps, out_mean, out_m2, out_success, out_length,
 ):  # fmt: skip
     num_runs = out_mean.shape[0]
@@ -86,8 +88,8 @@ def _evaluate(
     for b in prange(num_blocks):
         for j in range(b * BLOCK, min(num_runs, (b + 1) * BLOCK)):
             _episode_stats(
-                next_state, prob, reward, terminated, initial, probs, actions, deterministic,
-                j if multi_mdp else 0, j if multi_pol else 0,
+                next_state, cum, last_entry, reward, terminated, initial, probs, actions,
+                deterministic, j if multi_mdp else 0, j if multi_pol else 0,
                 rng.run_key(env_root, j), rng.run_key(agent_root, j),
                 episodes, max_steps, out_mean, out_m2, out_success, out_length, j,
             )  # fmt: skip

@@ -33,6 +33,7 @@ import numpy as np
 
 from fastrl import rng
 from fastrl.tabular import _rollout_kernels as _k
+from fastrl.tabular._dynamics import successor_tables
 from fastrl.tabular.mdp import MDPStack, TabularMDP, batched_arrays
 from fastrl.tabular.planning import as_policy_batch
 from fastrl.validation import check_memory, check_size
@@ -174,8 +175,10 @@ def evaluate(
     m2 = np.empty(N)
     success = np.empty(N, dtype=np.int64)
     length = np.empty(N, dtype=np.int64)
+    next_state, prob, reward, terminated, initial = arrays
     _k._evaluate(
-        *arrays, probs, actions, deterministic, roots[rng.STREAM_ENV], roots[rng.STREAM_AGENT],
+        next_state, *successor_tables(prob), reward, terminated, initial, probs, actions,
+        deterministic, roots[rng.STREAM_ENV], roots[rng.STREAM_AGENT],
         episodes, limit, mean, m2, success, length,
     )  # fmt: skip
     if episodes > 1:

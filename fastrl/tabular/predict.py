@@ -19,6 +19,7 @@ from fastrl._threads import run_each_block
 from fastrl.rng import STREAM_AGENT, STREAM_ENV, check_seed, stream_roots
 from fastrl.stats import Accumulator
 from fastrl.tabular import _predict_kernels as K
+from fastrl.tabular._dynamics import successor_tables
 from fastrl.tabular.mdp import TabularMDP, batched_arrays
 from fastrl.tabular.planning import _policy_evaluation, as_policy_batch
 from fastrl.tabular.train import SAFETY_CAP
@@ -247,8 +248,10 @@ def predict(
     block_mean = np.zeros((blocks, episodes))
     block_m2 = np.zeros((blocks, episodes))
     next_state, prob, reward, terminated, initial = batched_arrays(mdp)
+    cum, last_entry = successor_tables(prob)
     run_each_block(K.predict_block, blocks, (
-        np.int64(code), next_state, prob, reward, terminated, initial, target, act, true_v,
+        np.int64(code), next_state, cum, last_entry, reward, terminated, initial, target, act,
+        true_v,
         np.ascontiguousarray(mask), alpha, average, gamma, np.int64(n), lam, initial_value,
         np.int64(max_steps), np.int64(episodes), roots[STREAM_ENV], roots[STREAM_AGENT],
         np.int64(runs), out_v, out_mean, block_n, block_mean, block_m2,
