@@ -27,7 +27,7 @@ def update(p, tab, scr, ctx, s, a, r, s_next, terminated, truncated, t):
         target += p.gamma * q[s_next, a_next]
         scr.pending[0] = a_next
     delta = target - q[s, a]
-    _traces.visit(scr, s, a, p.replacing)
+    _traces.visit(q, scr, s, a, p.replacing)
     _traces.sweep(q, scr, p.alpha * delta, p.gamma * p.lam)
 
 

@@ -35,7 +35,7 @@ def update(p, tab, scr, ctx, s, a, r, s_next, terminated, truncated, t):
     if not terminated:
         target += p.gamma * row_max(q, s_next)
     delta = target - q[s, a]
-    _traces.visit(scr, s, a, p.replacing)
+    _traces.visit(q, scr, s, a, p.replacing)
     _traces.sweep(q, scr, p.alpha * delta, p.gamma * p.lam)
 
 
