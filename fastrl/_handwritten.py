@@ -6,8 +6,8 @@ bonus, no Welford statistics (plain per-block sums), no greedy-policy
 evaluation afterwards. It uses the same addressed draws and primitives as the
 driver, but steps with the reference ``env_step`` and ``sample_initial`` (the
 driver's table-driven versions pick the same entries), so its Q tables equal
-``train``'s bit for bit (``tests/test_handwritten.py`` checks it), and ``fastrl bench --group tabular-handwritten`` times the two side
-by side.
+``train``'s bit for bit (``tests/test_handwritten.py`` checks it), and
+``fastrl bench --group tabular-handwritten`` times the two side by side.
 """
 
 from __future__ import annotations
