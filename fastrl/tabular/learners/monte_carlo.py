@@ -11,6 +11,11 @@ First visits are found without a per-episode refill: the per-run table
 ``t`` counts steps across episodes, so ``(s, a)`` was visited in this episode
 iff ``seen[s, a] >= t0`` (the episode's first step). A refill of ``S x A``
 entries per episode would cost more than a whole Blackjack game.
+
+A step is recorded by its flat pair index ``k = s * A + a``, and the tables
+are read through flat views (:func:`fastrl._borrow.borrow_flat`): one buffer
+fewer and no 2-D address arithmetic per update (measured, Blackjack, one
+thread, alternated in one process: 1.03-1.12x).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from fastrl._borrow import borrow_flat
 from fastrl._jit import ijit
 from fastrl._math import exp
 from fastrl.policies import row_max
@@ -38,8 +44,7 @@ SLOT_START = FIRST_AGENT_SLOT
 
 _BUFFERS = {
     "t0": Table((1,), "int64", init=None),  # written by start_episode
-    "states": Table(("T",), "int64", init=None),  # read below the episode length only
-    "actions": Table(("T",), "int64", init=None),
+    "pairs": Table(("T",), "int64", init=None),  # s * A + a; read below the episode length only
     "rewards": Table(("T",), init=None),
 }
 _TABLES = {
@@ -70,30 +75,38 @@ def act_exploring(p, tab, scr, ctx, s, t):
 def record(p, tab, scr, ctx, s, a, r, s_next, terminated, truncated, t):
     t0 = scr.t0[0]
     j = t - t0
-    scr.states[j] = s
-    scr.actions[j] = a
+    k = s * tab.q.shape[1] + a
+    scr.pairs[j] = k
     scr.rewards[j] = r
-    if tab.seen[s, a] < t0:
-        tab.seen[s, a] = t
+    seen = borrow_flat(tab.seen)  # the tables outlive the call (driver-owned)
+    ku = np.uint64(k)
+    if seen[ku] < t0:
+        seen[ku] = t
+
+
+@ijit
+def record_with_state(p, tab, scr, ctx, s, a, r, s_next, terminated, truncated, t):
+    """:func:`record`, and the state (the off-policy walk reads its row of Q)."""
+    record(p, tab, scr, ctx, s, a, r, s_next, terminated, truncated, t)
+    scr.states[t - scr.t0[0]] = s
 
 
 @ijit
 def on_policy_end(p, tab, scr, ctx, t):
     """5.3/5.4: ``Q(s, a)`` moves to each (first-visit) return, by ``1 / N(s, a)`` or ``alpha``."""
-    q, n, seen = tab.q, tab.n, tab.seen
+    q, n, seen = borrow_flat(tab.q), borrow_flat(tab.n), borrow_flat(tab.seen)
     t0 = scr.t0[0]
     g = 0.0
     for j in range(t - t0 - 1, -1, -1):
         g = p.gamma * g + scr.rewards[j]
-        s = scr.states[j]
-        a = scr.actions[j]
-        if p.first_visit and seen[s, a] != t0 + j:
+        k = np.uint64(scr.pairs[j])
+        if p.first_visit and seen[k] != t0 + j:
             continue
         if p.average:
-            n[s, a] += 1.0
-            q[s, a] += (g - q[s, a]) / n[s, a]
+            n[k] += 1.0
+            q[k] += (g - q[k]) / n[k]
         else:
-            q[s, a] += p.alpha * (g - q[s, a])
+            q[k] += p.alpha * (g - q[k])
 
 
 @ijit
@@ -129,23 +142,22 @@ def act_recording(p, tab, scr, ctx, s, t):
 @ijit
 def off_policy_end(p, tab, scr, ctx, t):
     """5.7: importance-sampled returns of the greedy target policy (weighted or ordinary)."""
-    q, n, seen = tab.q, tab.n, tab.seen
+    q, n, seen = borrow_flat(tab.q), borrow_flat(tab.n), borrow_flat(tab.seen)
     t0 = scr.t0[0]
     g = 0.0
     w = 1.0
     for j in range(t - t0 - 1, -1, -1):
         g = p.gamma * g + scr.rewards[j]
-        s = scr.states[j]
-        a = scr.actions[j]
-        if not p.first_visit or seen[s, a] == t0 + j:
+        k = np.uint64(scr.pairs[j])
+        if not p.first_visit or seen[k] == t0 + j:
             if p.weighted:
-                n[s, a] += w
-                q[s, a] += (w / n[s, a]) * (g - q[s, a])
+                n[k] += w
+                q[k] += (w / n[k]) * (g - q[k])
             else:  # ordinary IS: every visit counts, a zero weight included
-                n[s, a] += 1.0
-                q[s, a] += (w * g - q[s, a]) / n[s, a]
+                n[k] += 1.0
+                q[k] += (w * g - q[k]) / n[k]
         if w != 0.0:
-            if q[s, a] < row_max(q, s):  # a_t is not greedy: pi(a_t | s_t) = 0
+            if q[k] < row_max(tab.q, scr.states[j]):  # a_t is not greedy: pi(a_t | s_t) = 0
                 w = 0.0
             else:
                 w /= scr.bprob[j]
@@ -241,9 +253,13 @@ class MCOffPolicy(TabularAgent):
     first_visit: bool = False
 
     tables: ClassVar = _TABLES
-    scratch: ClassVar = {**_BUFFERS, "bprob": Table(("T",), init=None)}
-    hooks: ClassVar = Hooks(act=act_recording, update=record, start_episode=start_episode,
-                            end_episode=off_policy_end)  # fmt: skip
+    scratch: ClassVar = {
+        **_BUFFERS,
+        "states": Table(("T",), "int64", init=None),
+        "bprob": Table(("T",), init=None),
+    }
+    hooks: ClassVar = Hooks(act=act_recording, update=record_with_state,
+                            start_episode=start_episode, end_episode=off_policy_end)  # fmt: skip
 
     def __post_init__(self):
         super().__post_init__()
