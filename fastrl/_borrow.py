@@ -27,21 +27,30 @@ from fastrl._jit import jit
 __all__ = ["borrow", "borrow_flat", "keep_alive"]
 
 
+def _view(context, builder, sig, value, flat):
+    """The array struct of a view of ``value`` with no meminfo (1-D over all items if ``flat``)."""
+    src = context.make_array(sig.args[0])(context, builder, value=value)
+    out = context.make_array(sig.return_type)(context, builder)
+    out.meminfo = cgutils.get_null_value(out.meminfo.type)
+    out.parent = cgutils.get_null_value(out.parent.type)
+    out.nitems = src.nitems
+    out.itemsize = src.itemsize
+    out.data = src.data
+    if flat:
+        out.shape = cgutils.pack_array(builder, [src.nitems])
+        out.strides = cgutils.pack_array(builder, [src.itemsize])
+    else:
+        out.shape = src.shape
+        out.strides = src.strides
+    return out._getvalue()
+
+
 @intrinsic
 def borrow(typingctx, arr):
     """The array ``arr`` as a view without ownership (see the module docstring)."""
 
     def codegen(context, builder, sig, args):
-        src = context.make_array(sig.args[0])(context, builder, value=args[0])
-        out = context.make_array(sig.return_type)(context, builder)
-        out.meminfo = cgutils.get_null_value(out.meminfo.type)
-        out.parent = cgutils.get_null_value(out.parent.type)
-        out.nitems = src.nitems
-        out.itemsize = src.itemsize
-        out.data = src.data
-        out.shape = src.shape
-        out.strides = src.strides
-        return out._getvalue()
+        return _view(context, builder, sig, args[0], flat=False)
 
     return arr(arr), codegen
 
@@ -60,16 +69,7 @@ def borrow_flat(typingctx, arr):
         raise TypingError(f"borrow_flat needs a C-contiguous array, got {arr}")
 
     def codegen(context, builder, sig, args):
-        src = context.make_array(sig.args[0])(context, builder, value=args[0])
-        out = context.make_array(sig.return_type)(context, builder)
-        out.meminfo = cgutils.get_null_value(out.meminfo.type)
-        out.parent = cgutils.get_null_value(out.parent.type)
-        out.nitems = src.nitems
-        out.itemsize = src.itemsize
-        out.data = src.data
-        out.shape = cgutils.pack_array(builder, [src.nitems])
-        out.strides = cgutils.pack_array(builder, [src.itemsize])
-        return out._getvalue()
+        return _view(context, builder, sig, args[0], flat=True)
 
     return types.Array(arr.dtype, 1, "C")(arr), codegen
 
