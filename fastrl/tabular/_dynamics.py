@@ -85,6 +85,26 @@ def env_step(next_state, prob, reward, terminated, n, s, a, u):
     )
 
 
+@ijit
+def running_sum(w, out):
+    """``out[k] = w[0] + ... + w[k]``, added in that order; returns the last ``k`` with
+    ``w[k] > 0`` (0 if none).
+
+    The sums the reference scans (:func:`env_step`, :func:`sample_initial`) hold
+    after each entry, bit for bit: a zero entry is skipped, and adding it would
+    leave a sum that starts at +0.0 unchanged too (entries are validated >= 0).
+    """
+    acc = 0.0
+    last = 0
+    for k in range(w.shape[0]):
+        wk = w[k]
+        if wk > 0.0:
+            acc += wk
+            last = k
+        out[k] = acc
+    return np.int64(last)
+
+
 @jit
 def successor_cdf(prob, cum, last):
     """Fill the tables of :func:`env_step_cdf` from ``prob[n, s, a, k]``.
@@ -96,15 +116,7 @@ def successor_cdf(prob, cum, last):
     for n in range(prob.shape[0]):
         for s in range(prob.shape[1]):
             for a in range(prob.shape[2]):
-                acc = 0.0
-                last_k = 0
-                for k in range(prob.shape[3]):
-                    pk = prob[n, s, a, k]
-                    acc += pk
-                    if pk > 0.0:
-                        last_k = k
-                    cum[n, s, a, k] = acc
-                last[n, s, a] = last_k
+                last[n, s, a] = running_sum(prob[n, s, a], cum[n, s, a])
 
 
 def successor_tables(prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -176,15 +188,8 @@ def initial_cdf(initial, n, cdf, guide):
     the last bucket, which also takes ``u >= 1``, only if ``a`` is ``last``),
     ``guide[k] = a``; otherwise ``guide[k] = ~a`` (negative): scan from ``a``.
     """
-    acc = 0.0
-    last = 0
+    last = running_sum(initial[n], cdf)
     num_states = initial.shape[1]
-    for s in range(num_states):
-        w = initial[n, s]
-        if w > 0.0:
-            acc += w
-            last = s
-        cdf[s] = acc
     num_buckets = guide.shape[0]
     s = 0
     for k in range(num_buckets):
@@ -198,7 +203,7 @@ def initial_cdf(initial, n, cdf, guide):
             guide[k] = s
         else:
             guide[k] = ~s
-    return np.int64(last)
+    return last
 
 
 @ijit
